@@ -1,0 +1,71 @@
+// Configuration from the environment, validated once at start with one clear line per bad value.
+import { z } from 'zod';
+
+const intFrom = (min: number, max: number) =>
+  z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(min).max(max);
+
+const urlWith = (protocols: string[]) =>
+  z.string().refine((v) => {
+    try {
+      return protocols.includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL starting with ${protocols.map((p) => p + '//').join(' or ')}`);
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+export const configSchema = z.object({
+  DATABASE_URL: urlWith(['postgresql:', 'postgres:']).default('postgresql://postgres@127.0.0.1:5432/newspipe'),
+  REDIS_URL: urlWith(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  /** Prefix of every BullMQ key, so several instances can share one Redis. May hold a {hash tag}. */
+  NEWSPIPE_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_{}.-]{1,64}$/, 'must be 1-64 characters of letters, digits, _ . - { }')
+    .default('newspipe'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Jobs processed at once per worker process, per queue. */
+  NEWSPIPE_PARSE_CONCURRENCY: intFrom(1, 256).default(4),
+  NEWSPIPE_LOAD_CONCURRENCY: intFrom(1, 256).default(4),
+  NEWSPIPE_FETCH_CONCURRENCY: intFrom(1, 1024).default(16),
+  /** Postgres connections per process. */
+  NEWSPIPE_DB_POOL_SIZE: intFrom(1, 200).default(5),
+  /** Folders `load` jobs may read from when they come from the queue (comma separated); empty = the job's own root. */
+  NEWSPIPE_LOAD_ROOTS: z.string().default(''),
+  NEWSPIPE_USER_AGENT: z.string().min(1).default('newspipe/0.1 (+https://github.com/newspipe/newspipe)'),
+  /** Largest saved page `load` accepts, bytes. */
+  NEWSPIPE_MAX_FILE_BYTES: intFrom(1024, 1 << 30).default(20 * 1024 * 1024),
+  NEWSPIPE_PRETTY_LOGS: bool.optional(),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the configuration; throws ConfigError listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const v = env[key];
+    if (v !== undefined && v !== '') input[key] = v;
+  }
+  const result = configSchema.safeParse(input);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((i) => `${i.path.join('.')}=${JSON.stringify(input[String(i.path[0])] ?? '')} ${i.message}`),
+    );
+  }
+  return result.data;
+}
+
+/** The database name in a Postgres URL (for "create if missing"). */
+export function databaseName(databaseUrl: string): string {
+  return decodeURIComponent(new URL(databaseUrl).pathname.replace(/^\//, '')) || 'postgres';
+}

@@ -1,0 +1,22 @@
+// Turns paths on disk into load jobs, one per page file, under one run id.
+import type { AppContext } from '../runtime/context.js';
+import { QUEUE, type LoadJob } from '../queues/jobs.js';
+import { newRunId } from '../queues/runs.js';
+import { findPageFiles } from './files.js';
+
+export async function enqueueLoad(ctx: AppContext, paths: string[], opts: { sourceKey?: string } = {}) {
+  const files = await findPageFiles(paths);
+  const runId = newRunId();
+  await ctx.runs.add(runId, 'total', files.length);
+  const BATCH = 500;
+  for (let i = 0; i < files.length; i += BATCH) {
+    await ctx.queues.load.addBulk(
+      files.slice(i, i + BATCH).map((f, j) => ({
+        name: QUEUE.load,
+        data: { root: f.root, path: f.path, sourceKey: opts.sourceKey, runId } satisfies LoadJob,
+        opts: { jobId: `load-${runId}-${i + j}` },
+      })),
+    );
+  }
+  return { runId, files: files.length };
+}

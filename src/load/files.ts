@@ -1,0 +1,93 @@
+// Finding saved pages on disk and reading them without leaving the folder the user named.
+import { lstat, open, readdir, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+
+export const PAGE_EXTENSIONS = ['.txt', '.html', '.htm', '.xhtml'];
+
+export class LoadPathError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LoadPathError';
+  }
+}
+
+export interface FoundFile {
+  /** The folder (or the file itself) the user named, resolved. */
+  root: string;
+  path: string;
+}
+
+/**
+ * Lists page files under each given path (files are taken as they are, folders walked in
+ * name order). Symlinks are not followed while walking: a link could point anywhere.
+ */
+export async function findPageFiles(inputs: string[]): Promise<FoundFile[]> {
+  const out: FoundFile[] = [];
+  for (const input of inputs) {
+    const abs = path.resolve(input);
+    let st;
+    try {
+      st = await stat(abs);
+    } catch {
+      throw new LoadPathError(`${input}: no such file or folder`);
+    }
+    const root = await realpath(abs);
+    if (st.isFile()) {
+      out.push({ root, path: root });
+      continue;
+    }
+    const walk = async (dir: string): Promise<void> => {
+      const entries = await readdir(dir, { withFileTypes: true });
+      entries.sort((a, b) => a.name.localeCompare(b.name));
+      for (const e of entries) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) await walk(p);
+        else if (e.isFile() && PAGE_EXTENSIONS.includes(path.extname(e.name).toLowerCase())) out.push({ root, path: p });
+      }
+    };
+    await walk(root);
+  }
+  return out;
+}
+
+function isInside(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * Reads `file`, refusing anything whose real location (symlinks resolved) is outside `root`,
+ * or outside every folder in `allowedRoots` when that list is not empty.
+ */
+export async function readPageFile(
+  root: string,
+  file: string,
+  opts: { maxBytes: number; allowedRoots?: string[] },
+): Promise<Buffer> {
+  let realRoot: string;
+  let real: string;
+  try {
+    realRoot = await realpath(root);
+    real = await realpath(file);
+  } catch {
+    throw new LoadPathError(`${file}: no such file`);
+  }
+  if (!isInside(real, realRoot)) throw new LoadPathError(`${file}: resolves to ${real}, outside ${realRoot}`);
+  if (opts.allowedRoots?.length) {
+    const allowed = await Promise.all(opts.allowedRoots.map((r) => realpath(r).catch(() => path.resolve(r))));
+    if (!allowed.some((a) => isInside(real, a))) throw new LoadPathError(`${file}: outside the allowed folders (NEWSPIPE_LOAD_ROOTS)`);
+  }
+  const lst = await lstat(real);
+  if (!lst.isFile()) throw new LoadPathError(`${file}: not a regular file`);
+  if (lst.size > opts.maxBytes) throw new LoadPathError(`${file}: ${lst.size} bytes, over the ${opts.maxBytes}-byte limit`);
+  const fh = await open(real, 'r');
+  try {
+    return await fh.readFile();
+  } finally {
+    await fh.close();
+  }
+}
+
+export function contentTypeForFile(file: string): string {
+  return /\.txt$/i.test(file) ? 'text/plain' : 'text/html';
+}

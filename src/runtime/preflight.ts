@@ -1,0 +1,57 @@
+// Before work starts: are Postgres and Redis there? If not, say which and how to start it.
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import type { Config } from '../config.js';
+
+export class ServiceUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ServiceUnavailableError';
+  }
+}
+
+const where = (u: string) => {
+  const url = new URL(u);
+  return `${url.hostname}:${url.port || (url.protocol.startsWith('redis') ? 6379 : 5432)}`;
+};
+
+export async function checkPostgres(databaseUrl: string): Promise<void> {
+  const admin = new URL(databaseUrl);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+  } catch (err) {
+    throw new ServiceUnavailableError(
+      `cannot reach PostgreSQL at ${where(databaseUrl)} (${(err as Error).message || (err as { code?: string }).code}); ` +
+        'start it with `docker compose up -d postgres` (compose file in this repository) or your local install ' +
+        '(e.g. `pg_ctlcluster 15 main start`), or set DATABASE_URL',
+    );
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+export async function checkRedis(redisUrl: string): Promise<void> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 3000 });
+  redis.on('error', () => {});
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (err) {
+    throw new ServiceUnavailableError(
+      `cannot reach Redis at ${where(redisUrl)} (${(err as Error).message}); ` +
+        'start it with `docker compose up -d redis` or your local install (`redis-server --daemonize yes`), or set REDIS_URL',
+    );
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export async function preflight(config: Config, need: { postgres?: boolean; redis?: boolean } = { postgres: true, redis: true }): Promise<void> {
+  await Promise.all([
+    need.postgres ? checkPostgres(config.DATABASE_URL) : undefined,
+    need.redis ? checkRedis(config.REDIS_URL) : undefined,
+  ]);
+}

@@ -1,0 +1,22 @@
+// A worker process: context, workers on the given queues, graceful stop on SIGTERM/SIGINT.
+import { setup, untilSignal } from '../cli/shared.js';
+import { preflight } from './preflight.js';
+import { closeContext, createContext } from './context.js';
+import { startWorkers } from './workers.js';
+import type { QueueName } from '../queues/jobs.js';
+
+export async function runWorkers(queues: QueueName[], opts: { shutdownTimeoutMs?: number } = {}): Promise<void> {
+  const { config, log } = setup();
+  await preflight(config);
+  const ctx = createContext(config, log);
+  try {
+    const set = startWorkers(ctx, queues);
+    log.info({ queues, prefix: config.NEWSPIPE_QUEUE_PREFIX, pid: process.pid }, 'workers running');
+    const sig = await untilSignal();
+    log.info({ signal: sig }, 'shutting down: finishing running jobs');
+    await set.close(opts.shutdownTimeoutMs ?? 30_000);
+    log.info('workers stopped');
+  } finally {
+    await closeContext(ctx);
+  }
+}
