@@ -34,7 +34,17 @@ export const configSchema = z.object({
   NEWSPIPE_DB_POOL_SIZE: intFrom(1, 200).default(5),
   /** Folders `load` jobs may read from when they come from the queue (comma separated); empty = the job's own root. */
   NEWSPIPE_LOAD_ROOTS: z.string().default(''),
-  NEWSPIPE_USER_AGENT: z.string().min(1).default('newspipe/0.1 (+https://github.com/newspipe/newspipe)'),
+  NEWSPIPE_USER_AGENT: z.string().min(1).default('NewspipeBot/0.1 (+https://github.com/newspipe/newspipe)'),
+  /** Per-host politeness for hosts whose source does not set its own (all processes together). */
+  NEWSPIPE_HOST_MAX_CONCURRENT: intFrom(1, 256).default(2),
+  NEWSPIPE_HOST_MIN_DELAY_MS: intFrom(0, 3_600_000).default(1000),
+  /** Let URLs submitted from outside (the API) reach private, loopback and link-local addresses. */
+  NEWSPIPE_ALLOW_PRIVATE_URLS: bool.default(false),
+  NEWSPIPE_FETCH_TIMEOUT_MS: intFrom(1000, 600_000).default(30_000),
+  NEWSPIPE_MAX_BODY_BYTES: intFrom(1024, 1 << 30).default(10 * 1024 * 1024),
+  /** Attempts per URL for retryable failures (network, 5xx, 429). */
+  NEWSPIPE_FETCH_ATTEMPTS: intFrom(1, 20).default(5),
+  NEWSPIPE_RETRY_BASE_MS: intFrom(10, 600_000).default(1000),
   /** Largest saved page `load` accepts, bytes. */
   NEWSPIPE_MAX_FILE_BYTES: intFrom(1024, 1 << 30).default(20 * 1024 * 1024),
   NEWSPIPE_PRETTY_LOGS: bool.optional(),

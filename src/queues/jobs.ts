@@ -22,23 +22,41 @@ export interface LoadJob {
   runId?: string;
 }
 
+/** The limits of one crawl, carried by each of its jobs so any worker process can apply them. */
+export interface CrawlScope {
+  /** Links are followed up to this many hops from a seed (pagination does not count). */
+  maxDepth: number;
+  /** Stop queuing new URLs once this many have been queued in the run. */
+  maxPages?: number;
+  /** Fetch stories that are already stored (and re-fetch without conditional GET). */
+  refresh?: boolean;
+  /** Follow links to other sites too. */
+  crossSite?: boolean;
+  /** URLs came from outside (API): private and loopback addresses are refused. */
+  external?: boolean;
+}
+
 export interface ParseJob {
   pageId: number;
   sourceKey?: string;
   runId?: string;
   /** Parse again even if the page was parsed before (`newspipe reparse`). */
   reparse?: boolean;
-  /** Crawl depth of the page, for links it discovers. */
+  /** Crawl depth of the page and the crawl's limits, for the links it shows. */
   depth?: number;
+  scope?: CrawlScope;
+  /** Site of the seed this page descends from (same-site rule). */
+  site?: string;
 }
 
 export interface FetchJob {
+  /** Normalised absolute URL. */
   url: string;
   sourceKey?: string;
   runId?: string;
-  depth?: number;
-  /** Fetch even when the story is already stored. */
-  refresh?: boolean;
+  depth: number;
+  scope: CrawlScope;
+  site?: string;
 }
 
 /** What a parse job reports; also the summary categories of a run. */

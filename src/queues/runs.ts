@@ -3,7 +3,7 @@
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 
-export type RunCounter = 'total' | 'new' | 'updated' | 'unchanged' | 'failed' | 'skipped' | 'fetched' | 'notModified';
+export type RunCounter = 'total' | 'new' | 'updated' | 'unchanged' | 'failed' | 'skipped' | 'fetched' | 'notModified' | 'queued' | 'pending' | 'listings';
 export type RunCounts = Record<RunCounter, number>;
 
 const TTL_SECONDS = 7 * 24 * 3600;
@@ -27,10 +27,18 @@ export class RunTracker {
     await this.redis.multi().hincrby(this.key(runId), counter, by).expire(this.key(runId), TTL_SECONDS).exec();
   }
 
-  async fail(runId: string, what: string, reason: string): Promise<void> {
+  /** Counts several counters at once (e.g. `{ new: 1, pending: -1 }`). */
+  async addMany(runId: string, by: Partial<Record<RunCounter, number>>): Promise<void> {
+    const m = this.redis.multi();
+    for (const [f, n] of Object.entries(by)) if (n) m.hincrby(this.key(runId), f, n);
+    await m.expire(this.key(runId), TTL_SECONDS).exec();
+  }
+
+  async fail(runId: string, what: string, reason: string, also: Partial<Record<RunCounter, number>> = {}): Promise<void> {
     const k = this.key(runId);
-    await this.redis
-      .multi()
+    const m = this.redis.multi();
+    for (const [f, n] of Object.entries(also)) if (n) m.hincrby(k, f, n);
+    await m
       .hincrby(k, 'failed', 1)
       .expire(k, TTL_SECONDS)
       .rpush(`${k}:failures`, `${what}: ${reason}`)
@@ -45,6 +53,7 @@ export class RunTracker {
     return {
       total: n('total'), new: n('new'), updated: n('updated'), unchanged: n('unchanged'),
       failed: n('failed'), skipped: n('skipped'), fetched: n('fetched'), notModified: n('notModified'),
+      queued: n('queued'), pending: n('pending'), listings: n('listings'),
     };
   }
 

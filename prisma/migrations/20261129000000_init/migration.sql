@@ -125,6 +125,12 @@ CREATE TABLE "PageContent" (
 CREATE UNIQUE INDEX "Source_key_key" ON "Source"("key");
 
 -- CreateIndex
+CREATE INDEX "Article_url_idx" ON "Article"("url");
+
+-- CreateIndex
+CREATE INDEX "Article_canonicalUrl_idx" ON "Article"("canonicalUrl");
+
+-- CreateIndex
 CREATE INDEX "Article_publishedAt_idx" ON "Article"("publishedAt");
 
 -- CreateIndex

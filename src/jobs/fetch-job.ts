@@ -1,0 +1,148 @@
+// Fetch stage handler: politeness, robots.txt, conditional GET, archive, then parse.
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import type { AppContext } from '../runtime/context.js';
+import type { FetchJob } from '../queues/jobs.js';
+import {
+  createHostLimiter, createHttpClient, createRetryPolicy, createRobotsCache, isFetchError,
+  type HttpClient, type HostLimiter, type RetryPolicy, type RobotsCache,
+} from '../fetch/index.js';
+import { archivePage, recordFailedPage } from '../store/pages.js';
+import { enqueueParse } from './load-job.js';
+import { finishUrl } from '../frontier/frontier.js';
+import { rulesFor } from '../sources/rules.js';
+import { jobLogger } from '../log.js';
+
+interface Mode {
+  client: HttpClient;
+  robots: RobotsCache;
+  plain: HttpClient;
+}
+
+export interface FetchStage {
+  handle(job: Job<FetchJob>, token?: string): Promise<unknown>;
+  /** BullMQ backoff for fetch jobs: exponential with jitter, or the server's Retry-After. */
+  backoff(attemptsMade: number, err: Error): number;
+  retry: RetryPolicy;
+  limiter: HostLimiter;
+  close(): Promise<void>;
+}
+
+export function createFetchStage(ctx: AppContext): FetchStage {
+  const c = ctx.config;
+  const prefix = c.NEWSPIPE_QUEUE_PREFIX;
+  const mode = (allowPrivate: boolean, tag: string): Mode => {
+    const opts = {
+      userAgent: c.NEWSPIPE_USER_AGENT,
+      totalTimeoutMs: c.NEWSPIPE_FETCH_TIMEOUT_MS,
+      maxBodyBytes: c.NEWSPIPE_MAX_BODY_BYTES,
+      maxDecodedBytes: c.NEWSPIPE_MAX_BODY_BYTES * 2,
+      connectionsPerOrigin: Math.max(4, c.NEWSPIPE_FETCH_CONCURRENCY),
+      allowPrivate,
+    };
+    const plain = createHttpClient(opts);
+    const robots = createRobotsCache({
+      fetchText: (u) => plain.fetchText(u),
+      userAgent: c.NEWSPIPE_USER_AGENT,
+      redis: ctx.redis,
+      prefix: `${prefix}:robots:${tag}:`,
+    });
+    return { plain, robots, client: createHttpClient({ ...opts, robots }) };
+  };
+  // URLs from the CLI and the sources file may be on the intranet; URLs from the API may not.
+  const internal = mode(true, 'int');
+  const external = mode(c.NEWSPIPE_ALLOW_PRIVATE_URLS, 'ext');
+  const limiter = createHostLimiter(ctx.redis, {
+    prefix: `${prefix}:polite:`,
+    maxConcurrent: c.NEWSPIPE_HOST_MAX_CONCURRENT,
+    minDelayMs: c.NEWSPIPE_HOST_MIN_DELAY_MS,
+    leaseMs: c.NEWSPIPE_FETCH_TIMEOUT_MS + 10_000,
+  });
+  const retry = createRetryPolicy({ baseMs: c.NEWSPIPE_RETRY_BASE_MS, maxAttempts: c.NEWSPIPE_FETCH_ATTEMPTS });
+
+  async function handle(job: Job<FetchJob>, token?: string) {
+    const { url, runId, depth, scope, site } = job.data;
+    const source = (job.data.sourceKey ? await ctx.sources.byKeyOrNull(job.data.sourceKey) : null) ?? (await ctx.sources.ensureForHost(url));
+    const log = jobLogger(ctx.log, { id: job.id, queue: 'fetch' }, { url, source: source.key });
+    const m = scope.external ? external : internal;
+    const host = new URL(url).host;
+
+    const giveUp = async (reason: string, httpStatus?: number): Promise<never> => {
+      await recordFailedPage(ctx.db, { origin: 'fetch', url, sourceId: source.id, runId, httpStatus }, reason);
+      if (runId) await ctx.runs.fail(runId, url, reason, { pending: -1 });
+      await finishUrl(ctx, undefined, url);
+      log.warn({ reason, httpStatus }, 'fetch failed');
+      throw new UnrecoverableError(reason);
+    };
+
+    // Politeness: a busy host means "come back later", never a failure.
+    const rules = rulesFor(source);
+    const crawlDelay = await m.robots.crawlDelayMs(url).catch(() => undefined);
+    const limits = rules.politeness;
+    const minDelayMs = Math.max(limits?.minDelayMs ?? c.NEWSPIPE_HOST_MIN_DELAY_MS, crawlDelay ?? 0);
+    const slot = await limiter.tryAcquire(host, { minDelayMs, maxConcurrent: limits?.maxConcurrent ?? c.NEWSPIPE_HOST_MAX_CONCURRENT });
+    if (!slot.ok) {
+      await job.moveToDelayed(Date.now() + slot.waitMs, token);
+      throw new DelayedError();
+    }
+
+    let result;
+    try {
+      const prev = scope.refresh
+        ? null
+        : await ctx.db.page.findFirst({
+            where: { url, origin: 'fetch', OR: [{ etag: { not: null } }, { lastModified: { not: null } }], status: { not: 'failed' } },
+            orderBy: { id: 'desc' },
+            select: { etag: true, lastModified: true },
+          });
+      result = await m.client.fetchPage(url, { etag: prev?.etag, lastModified: prev?.lastModified });
+    } catch (err) {
+      if (!isFetchError(err)) throw err;
+      const decision = retry.decide(err, job.attemptsMade + 1);
+      const attempts = job.opts.attempts ?? 1;
+      if (decision.retry && job.attemptsMade + 1 < attempts) {
+        log.info({ code: err.code, status: err.status, attempt: job.attemptsMade + 1 }, 'fetch failed; will retry');
+        throw err;
+      }
+      return giveUp(`${err.code}${err.status ? ` ${err.status}` : ''}: ${err.message}`, err.status);
+    } finally {
+      await limiter.release(host, slot.token).catch(() => {});
+    }
+
+    if (result.kind === 'not-modified') {
+      await ctx.db.page.create({
+        data: { origin: 'fetch', url, finalUrl: result.finalUrl, sourceId: source.id, status: 'not_modified', httpStatus: 304, runId, outcome: 'unchanged', parsedAt: new Date() },
+      });
+      await ctx.db.article.updateMany({ where: { OR: [{ url }, { canonicalUrl: url }] }, data: { lastSeenAt: new Date() } });
+      if (runId) await ctx.runs.addMany(runId, { notModified: 1, unchanged: 1 });
+      await finishUrl(ctx, runId, url);
+      log.debug('not modified');
+      return { status: 304 };
+    }
+
+    const pageId = await archivePage(
+      ctx.db,
+      {
+        origin: 'fetch', url, finalUrl: result.finalUrl, sourceId: source.id, httpStatus: result.status,
+        contentType: result.contentType, charset: result.charset, etag: result.headers.etag ?? null,
+        lastModified: result.headers.lastModified ?? null, runId,
+      },
+      result.body,
+    );
+    if (runId) await ctx.runs.add(runId, 'fetched');
+    await enqueueParse(ctx, { pageId, sourceKey: source.key, runId, depth, scope, site });
+    log.debug({ pageId, status: result.status, bytes: result.bytes, ms: Math.round(result.timings.totalMs) }, 'fetched');
+    return { pageId, status: result.status };
+  }
+
+  return {
+    handle,
+    retry,
+    limiter,
+    backoff(attemptsMade, err) {
+      return retry.decide(err, attemptsMade).delayMs || retry.backoffMs(attemptsMade);
+    },
+    async close() {
+      await Promise.all([internal, external].flatMap((x) => [x.client.close(), x.plain.close()]));
+    },
+  };
+}
