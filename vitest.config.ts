@@ -1,7 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-// Tests use their own database and queue prefix on the real Postgres and Redis.
-const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/newspipe_test';
+// Tests use their own database and queue prefix on the real Postgres and Redis. The database
+// name carries this process id, so two test runs on one machine do not drop each other's data;
+// global setup creates and migrates it, teardown drops it.
+const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? `postgresql://postgres@127.0.0.1:5432/newspipe_test_${process.pid}`;
+process.env.NEWSPIPE_TEST_DATABASE_URL = TEST_DATABASE_URL;
 
 export default defineConfig({
   test: {

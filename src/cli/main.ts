@@ -5,9 +5,11 @@ import { CliError } from './shared.js';
 import { ServiceUnavailableError } from '../runtime/preflight.js';
 import { SourcesFileError } from '../sources/catalog.js';
 import * as articles from './commands/articles.js';
+import * as crawl from './commands/crawl.js';
 import * as load from './commands/load.js';
 import * as migrate from './commands/migrate.js';
 import * as parse from './commands/parse.js';
+import * as reparse from './commands/reparse.js';
 import * as sources from './commands/sources.js';
 import * as start from './commands/start.js';
 import * as stats from './commands/stats.js';
@@ -19,7 +21,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride();
-  for (const m of [migrate, work, load, articles, parse, stats, sources, start]) m.register(program);
+  for (const m of [migrate, work, load, crawl, articles, parse, reparse, stats, sources, start]) m.register(program);
   return program;
 }
 

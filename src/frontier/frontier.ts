@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { AppContext } from '../runtime/context.js';
 import { QUEUE, type CrawlScope, type FetchJob } from '../queues/jobs.js';
 import { siteOf, tryNormalizeUrl } from './normalize.js';
+import { newRunId } from '../queues/runs.js';
 import { isArticleUrl, rulesFor, storyCodeFromUrl } from '../sources/rules.js';
 import type { SourceRow } from '../store/sources.js';
 
@@ -142,4 +143,20 @@ async function knownArticles(ctx: AppContext, items: { norm: string; source: Sou
     }
   }
   return known;
+}
+
+/** Starts a run from seed URLs (CLI `crawl`/`enqueue`, API, schedules). */
+export async function seedRun(
+  ctx: AppContext,
+  urls: string[],
+  opts: { scope: CrawlScope; sourceKey?: string; runId?: string },
+): Promise<{ runId: string; result: SubmitResult }> {
+  const runId = opts.runId ?? newRunId();
+  const result = await submitUrls(
+    ctx,
+    runId,
+    opts.scope,
+    urls.map((url) => ({ url, depth: 0, sourceKey: opts.sourceKey })),
+  );
+  return { runId, result };
 }

@@ -45,7 +45,7 @@ export function parsePage(input: PageInput, target: ParseTarget = {}): ParsedArt
   if (input.content.length > MAX_PARSE_CHARS) {
     throw new ParseError('too-large', `page is ${input.content.length} characters, over the ${MAX_PARSE_CHARS} limit`);
   }
-  const ctx: ParseContext = { url: input.url ?? null, timezone: target.timezone ?? 'UTC', sourceKey: target.key ?? undefined };
+  const ctx: ParseContext = { url: input.url ?? null, timezone: target.timezone ?? undefined, sourceKey: target.key ?? undefined };
   try {
     if (isTextPage(input)) return parseTextDump(input.content, ctx);
     const profile = (target.parserProfile ?? 'generic') as ParserProfile;

@@ -17,6 +17,7 @@ const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
 
 /** True when `tz` is an IANA zone name the runtime knows. */
 export function isValidTimeZone(tz: string): boolean {
+  if (offsetFormatters.has(tz)) return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
     return true;

@@ -1,0 +1,207 @@
+// Reads a response body stream to a Buffer, undoing Content-Encoding on the fly, with two caps:
+// raw bytes off the wire and decoded bytes. Everything is streamed through node:zlib, so a
+// compression bomb is cut off after ~maxDecodedBytes of output instead of being inflated in
+// memory; the source stream is destroyed at that moment (no more bytes are downloaded).
+
+import { Transform, type TransformCallback, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import zlib from 'node:zlib';
+import { FetchError } from './errors.js';
+
+export interface ReadBodyOptions {
+  /** Raw Content-Encoding header value, e.g. 'gzip' or 'gzip, br'. */
+  contentEncoding?: string | null;
+  /** Cap on bytes received (compressed). */
+  maxBodyBytes: number;
+  /** Cap on bytes after decompression. */
+  maxDecodedBytes: number;
+  /**
+   * Stop quietly at the caps and return what was read (`truncated: true`) instead of failing.
+   * For robots.txt, where the first 500 KiB are all that matter (RFC 9309).
+   */
+  truncate?: boolean;
+  /** For error messages. */
+  url?: string;
+}
+
+export interface BodyRead {
+  body: Buffer;
+  /** Bytes received before decoding. */
+  rawBytes: number;
+  truncated: boolean;
+}
+
+class Truncated extends Error {}
+
+/**
+ * Stop downloading a body we will not read. undici's body emits an 'error' (AbortError) when
+ * destroyed unread; without a listener that would crash the process as an uncaught exception.
+ */
+export function abandonBody(stream: Readable): void {
+  stream.on('error', () => {});
+  stream.destroy();
+}
+
+/** Counts bytes passing through and fails once `limit` is exceeded. */
+class ByteLimit extends Transform {
+  bytes = 0;
+  constructor(
+    private readonly limit: number,
+    private readonly onExceeded: (bytes: number) => Error,
+  ) {
+    super();
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.bytes += chunk.length;
+    if (this.bytes > this.limit) cb(this.onExceeded(this.bytes));
+    else cb(null, chunk);
+  }
+}
+
+/** Content-codings in the order they must be undone (the header lists them in applied order). */
+export function parseContentEncoding(header: string | null | undefined): string[] {
+  if (!header) return [];
+  return header
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter((s) => s && s !== 'identity')
+    .reverse();
+}
+
+// Z_SYNC_FLUSH / BROTLI_OPERATION_FLUSH at end of input: a compressed stream that stops early
+// (a common server bug) yields what it had, like browsers and curl, instead of an error.
+const ZLIB_OPTS: zlib.ZlibOptions = { finishFlush: zlib.constants.Z_SYNC_FLUSH };
+const BROTLI_OPTS: zlib.BrotliOptions = { finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH };
+
+/** RFC 1950 header: CM=8 and the 16-bit header is a multiple of 31. */
+function looksLikeZlib(head: Buffer): boolean {
+  return head.length >= 2 && (head[0] & 0x0f) === 8 && ((head[0] << 8) | head[1]) % 31 === 0;
+}
+
+type Stage = NodeJS.ReadWriteStream | ((source: AsyncIterable<Buffer>) => AsyncGenerator<Buffer>);
+
+/**
+ * "deflate" should mean zlib-wrapped data, but some servers send raw deflate (old IIS, some
+ * CDNs). Browsers accept both, so we look at the first two bytes and pick the inflater.
+ */
+function autoInflate(track: (s: NodeJS.EventEmitter) => void): Stage {
+  return async function* (source: AsyncIterable<Buffer>) {
+    const it = source[Symbol.asyncIterator]();
+    let head = Buffer.alloc(0);
+    let ended = false;
+    while (head.length < 2) {
+      const r = await it.next();
+      if (r.done) {
+        ended = true;
+        break;
+      }
+      head = Buffer.concat([head, r.value]);
+    }
+    if (head.length === 0) return;
+    const inflater = looksLikeZlib(head) ? zlib.createInflate(ZLIB_OPTS) : zlib.createInflateRaw(ZLIB_OPTS);
+    track(inflater);
+    const input = (async function* () {
+      yield head;
+      if (ended) return;
+      for (;;) {
+        const r = await it.next();
+        if (r.done) return;
+        yield r.value;
+      }
+    })();
+    const feeder = pipeline(input, inflater).catch((err: unknown) => inflater.destroy(err as Error));
+    try {
+      for await (const chunk of inflater) yield chunk as Buffer;
+    } finally {
+      inflater.destroy();
+      await feeder.catch(() => {});
+    }
+  };
+}
+
+export async function readBody(stream: Readable, opts: ReadBodyOptions): Promise<BodyRead> {
+  const where = opts.url ? ` (${opts.url})` : '';
+  // First error raised by zlib itself (corrupt data). Teardown errors passed to the decoders by
+  // pipeline (aborts, socket errors) are not zlib's: those carry no numeric errno.
+  let decoderFailure: Error | undefined;
+  const track = (s: NodeJS.EventEmitter) => {
+    s.once('error', (e: Error & { errno?: unknown; code?: unknown }) => {
+      if (typeof e?.errno === 'number' && typeof e.code === 'string' && /^(Z_|ERR__ERROR|ERR_BROTLI)/.test(e.code)) {
+        decoderFailure ??= e;
+      }
+    });
+  };
+
+  // The error *we* raised, if any. pipeline() may report a secondary AbortError from tearing
+  // down the other stages instead of the one that caused the teardown.
+  let failure: Error | undefined;
+  // Likewise the source's own error (socket reset, body timeout) beats the teardown noise.
+  let sourceFailure: Error | undefined;
+  stream.once('error', (e: Error) => {
+    sourceFailure ??= e;
+  });
+  const fail = (e: Error): Error => (failure ??= e);
+
+  const stages: Stage[] = [];
+  const rawLimit = new ByteLimit(opts.maxBodyBytes, (n) =>
+    fail(
+      opts.truncate
+        ? new Truncated()
+        : new FetchError('too-large', `body exceeds ${opts.maxBodyBytes} bytes (read ${n})${where}`, { url: opts.url }),
+    ),
+  );
+  stages.push(rawLimit);
+
+  for (const coding of parseContentEncoding(opts.contentEncoding)) {
+    let s: Stage;
+    if (coding === 'gzip' || coding === 'x-gzip') s = zlib.createGunzip(ZLIB_OPTS);
+    else if (coding === 'br') s = zlib.createBrotliDecompress(BROTLI_OPTS);
+    else if (coding === 'deflate') s = autoInflate(track);
+    else {
+      abandonBody(stream);
+      throw new FetchError('bad-encoding', `unsupported Content-Encoding "${coding}"${where}`, { url: opts.url });
+    }
+    if (typeof s !== 'function') track(s);
+    stages.push(s);
+  }
+
+  const chunks: Buffer[] = [];
+  let decoded = 0;
+  let truncated = false;
+  const sink = async (source: AsyncIterable<Buffer>) => {
+    for await (const chunk of source) {
+      const room = opts.maxDecodedBytes - decoded;
+      if (chunk.length > room) {
+        if (opts.truncate) {
+          if (room > 0) chunks.push(chunk.subarray(0, room));
+          decoded += Math.max(0, room);
+          throw fail(new Truncated());
+        }
+        throw fail(new FetchError(
+          'decoded-too-large',
+          `decoded body exceeds ${opts.maxDecodedBytes} bytes after ${rawLimit.bytes} compressed bytes${where}`,
+          { url: opts.url },
+        ));
+      }
+      chunks.push(chunk);
+      decoded += chunk.length;
+    }
+  };
+
+  try {
+    // pipeline destroys every stage (including the socket-backed source) on the first error.
+    // (cast: the typings cannot express a variable number of stages)
+    await (pipeline as unknown as (...streams: unknown[]) => Promise<void>)(stream, ...stages, sink);
+  } catch (caught) {
+    const err = failure ?? caught;
+    if (err instanceof Truncated) truncated = true;
+    else if (err instanceof FetchError) throw err;
+    else if (decoderFailure) {
+      throw new FetchError('bad-encoding', `cannot decode ${opts.contentEncoding} body: ${decoderFailure.message}${where}`, {
+        url: opts.url,
+        cause: decoderFailure,
+      });
+    } else throw sourceFailure ?? err;
+  }
+  return { body: Buffer.concat(chunks), rawBytes: rawLimit.bytes, truncated };
+}

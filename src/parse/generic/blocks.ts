@@ -1,0 +1,168 @@
+// DOM -> text blocks. One walk over the tree turns the page into the units the body
+// selection works on: each block is the text between two block boundaries (a <p>, a <div>,
+// a <br>, an element with a class/id hint), with its size, the part of it inside links,
+// the element that holds it and the innermost class/id hint around it. Elements get
+// pre-order indices so "is inside" is a range test and subtree sums are one backward pass.
+
+import type { AnyNode, Element, ParentNode } from 'domhandler';
+import { BLOCK_TAGS, SKIP_TEXT, isElement } from './dom.js';
+import { HIDDEN, classify } from './hints.js';
+import { collapse } from './text.js';
+
+export interface ElInfo {
+  el: Element;
+  /** Nearest enclosing element, -1 at the top. */
+  parent: number;
+  /** Nearest enclosing element with a non-zero hint, -1 if none. */
+  hintParent: number;
+  /** Index one past the last descendant (pre-order), so `i < j < end` means j is inside i. */
+  end: number;
+  /** hintOf() of the element: 2/1 content, 0 none, -1 boilerplate, -2 comments. */
+  hint: number;
+}
+
+export interface Block {
+  text: string;
+  /** Non-space characters, and those inside links. */
+  chars: number;
+  linkChars: number;
+  /** Index of the innermost boundary element holding the text. */
+  owner: number;
+  /** Index of the innermost element with a class/id/tag hint, or -1. */
+  hintEl: number;
+  /** 1-6 inside a heading, else 0. */
+  heading: number;
+  inListItem: boolean;
+}
+
+export interface BlockDoc {
+  els: ElInfo[];
+  blocks: Block[];
+}
+
+/** Non-whitespace characters; a char-code loop, no copy of the text node. */
+function countNonSpace(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // ASCII whitespace, NBSP and the U+2000 block spaces, zero-width characters.
+    if (c > 32 && c !== 160 && !(c >= 0x2000 && c <= 0x200d) && c !== 0x3000 && c !== 0xfeff && c !== 0x202f) n++;
+  }
+  return n;
+}
+
+function headingLevelOf(name: string): number {
+  return name.length === 2 && name[0] === 'h' && name[1] >= '1' && name[1] <= '6' ? name.charCodeAt(1) - 48 : 0;
+}
+
+/** Flatten the document into text blocks in reading order. Linear in the node count. */
+export function buildBlocks(root: ParentNode): BlockDoc {
+  const els: ElInfo[] = [];
+  const blocks: Block[] = [];
+  const open: number[] = [];
+  const boundary: number[] = [];
+  const hints: number[] = [];
+  const isBoundary: boolean[] = [];
+  let linkDepth = 0;
+  let headingLevel = 0;
+  let headingDepth = 0;
+  let liDepth = 0;
+  let buf: string[] = [];
+  let chars = 0;
+  let linkChars = 0;
+
+  const flush = (): void => {
+    if (chars === 0) {
+      if (buf.length) buf = [];
+      return;
+    }
+    const text = collapse(buf.join(''));
+    buf = [];
+    if (text) {
+      blocks.push({
+        text, chars, linkChars,
+        owner: boundary.length ? boundary[boundary.length - 1] : -1,
+        hintEl: hints.length ? hints[hints.length - 1] : -1,
+        heading: headingDepth > 0 ? headingLevel : 0,
+        inListItem: liDepth > 0,
+      });
+    }
+    chars = 0;
+    linkChars = 0;
+  };
+
+  // Exit markers are element indices (numbers) on the same stack as the nodes; an explicit
+  // stack because unclosed inline tags can nest deeper than the call stack allows.
+  const stack: (AnyNode | number)[] = [];
+  for (let i = root.children.length - 1; i >= 0; i--) stack.push(root.children[i]);
+  while (stack.length) {
+    const item = stack.pop()!;
+    if (typeof item === 'number') {
+      const info = els[item];
+      const name = info.el.name;
+      if (isBoundary[item]) {
+        flush();
+        boundary.pop();
+      }
+      if (info.hint !== 0) hints.pop();
+      if (name === 'a') linkDepth--;
+      else if (name === 'li') liDepth--;
+      else if (headingLevelOf(name)) headingDepth--;
+      open.pop();
+      info.end = els.length;
+      continue;
+    }
+    const node = item;
+    if (node.type === 'text') {
+      const d = node.data;
+      const n = countNonSpace(d);
+      if (n) {
+        buf.push(d);
+        chars += n;
+        if (linkDepth > 0) linkChars += n;
+      } else if (buf.length) buf.push(' ');
+      continue;
+    }
+    if (!isElement(node)) continue;
+    const name = node.name;
+    if (name === 'br' || name === 'hr') {
+      flush();
+      continue;
+    }
+    if (SKIP_TEXT.has(name)) continue;
+    const cl = classify(node);
+    if (cl === HIDDEN) continue;
+    const idx = els.length;
+    // html/body carry page-wide classes ("single comments-open") that say nothing.
+    const hint = name === 'html' || name === 'body' ? 0 : cl;
+    els.push({
+      el: node,
+      parent: open.length ? open[open.length - 1] : -1,
+      hintParent: hints.length ? hints[hints.length - 1] : -1,
+      end: -1,
+      hint,
+    });
+    const b = BLOCK_TAGS.has(name) || hint !== 0;
+    isBoundary[idx] = b;
+    if (b) {
+      flush();
+      boundary.push(idx);
+    }
+    if (hint !== 0) hints.push(idx);
+    if (name === 'a') linkDepth++;
+    else if (name === 'li') liDepth++;
+    else {
+      const h = headingLevelOf(name);
+      if (h) {
+        headingDepth++;
+        headingLevel = h;
+      }
+    }
+    open.push(idx);
+    stack.push(idx);
+    const kids = node.children;
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+  }
+  flush();
+  return { els, blocks };
+}

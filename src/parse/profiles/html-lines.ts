@@ -1,0 +1,412 @@
+// Structure-agnostic view of an HTML page for label-driven profiles (Islam Times and alike).
+//
+// The page is flattened into "lines" the way a browser would lay text out: every block
+// element (div, p, li, td, h1..h6, ...) and every <br> starts a new line, inline markup is
+// merged. Each line keeps its text, the links it contains (in order) and the innermost
+// block element, so a profile can work on the same shape as the site's text dumps
+// ("Story Code : 967483", "Related Stories", ...) whatever tags wrap the content.
+// A second pass collects head metadata (title, meta, link, JSON-LD, <html lang>, <base>).
+//
+// Uses htmlparser2 directly (the backend cheerio/slim uses): no CSS selectors are needed
+// and walking the domhandler tree iteratively keeps deep or malformed pages safe.
+
+import { parseDocument } from 'htmlparser2';
+import type { AnyNode, Document, Element, ParentNode } from 'domhandler';
+
+export type { Element };
+
+const BLOCK_TAGS = new Set([
+  'address', 'article', 'aside', 'blockquote', 'body', 'caption', 'center', 'dd', 'details', 'dialog',
+  'dir', 'div', 'dl', 'dt', 'fieldset', 'figcaption', 'figure', 'footer', 'form', 'frame', 'frameset',
+  'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hgroup', 'hr', 'html', 'legend', 'li', 'main', 'menu',
+  'nav', 'noframes', 'ol', 'p', 'pre', 'section', 'summary', 'table', 'tbody', 'td', 'tfoot', 'th',
+  'thead', 'tr', 'ul', 'br',
+]);
+
+/** Elements whose content is never reading text. */
+const SKIP_TAGS = new Set([
+  'script', 'style', 'noscript', 'template', 'svg', 'math', 'iframe', 'object', 'embed', 'textarea',
+  'select', 'option', 'optgroup', 'button', 'input', 'canvas', 'audio', 'video', 'map', 'head', 'link',
+  'meta', 'title', 'datalist', 'param', 'source', 'track',
+]);
+
+/** Page chrome: text inside these never belongs to an article body. */
+const CHROME_TAGS = new Set(['nav', 'aside', 'menu', 'footer']);
+
+export function isBlockTag(name: string): boolean {
+  return BLOCK_TAGS.has(name);
+}
+
+/** Collapse all whitespace (incl. NBSP, zero-width spaces, BOM) into single spaces and trim. */
+// \s covers NBSP, U+1680, U+2000-200A, U+2028/9, U+202F, U+205F, U+3000 and U+FEFF.
+const WS_RE = /[\s\u200b]+/g;
+
+export function normText(s: string): string {
+  return s.replace(WS_RE, ' ').trim();
+}
+
+/** A comparison key: lowercase letters and digits only. */
+export function textKey(s: string): string {
+  const l = s.toLowerCase();
+  // eslint-disable-next-line no-control-regex
+  return (/^[\x00-\x7f]*$/.test(l) ? l : l.normalize('NFKD')).replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
+const ENTITY_RE = /&(?:#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);/i;
+
+/** Decode HTML character references left in a string (JSON-LD values, double-encoded metas). */
+export function decodeEntities(s: string): string {
+  if (!ENTITY_RE.test(s)) return s;
+  const doc = parseDocument(`<x>${s.replace(/</g, '&lt;')}</x>`, { decodeEntities: true });
+  return textContent(doc);
+}
+
+export function textContent(node: AnyNode): string {
+  let out = '';
+  const stack: AnyNode[] = [node];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'text') out += (n as { data: string }).data;
+    else if ('children' in n) {
+      const kids = (n as ParentNode).children;
+      for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+    }
+  }
+  return out;
+}
+
+export function isElement(n: AnyNode | null | undefined): n is Element {
+  return !!n && (n.type === 'tag' || n.type === 'script' || n.type === 'style');
+}
+
+/** True when `anc` is `node` or one of its ancestors. */
+export function contains(anc: AnyNode, node: AnyNode | null): boolean {
+  for (let n: AnyNode | null = node; n; n = n.parent) if (n === anc) return true;
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lines
+
+export interface AnchorInfo {
+  el: Element;
+  href: string | null;
+  /** `title` attribute. */
+  title: string | null;
+  /** alt texts of images inside the link. */
+  alts: string[];
+}
+
+export interface Seg {
+  /** Whitespace-collapsed, trimmed text. */
+  text: string;
+  anchor: AnchorInfo | null;
+}
+
+export interface Line<L extends string = string> {
+  index: number;
+  text: string;
+  segs: Seg[];
+  /** Innermost block element containing the line. */
+  block: Element | null;
+  /** 1-6 when inside a heading element, else 0. */
+  heading: number;
+  /** Inside nav/aside/menu/footer. */
+  chrome: boolean;
+  /** Characters of the line that are link text. */
+  linkChars: number;
+  /** Set for stand-alone label elements recognised by the caller's classifier. */
+  label: L | null;
+  /** The element that carried the label. */
+  labelEl: Element | null;
+}
+
+export interface HeadMeta {
+  lang: string | null;
+  baseHref: string | null;
+  title: string | null;
+  /** name/property/itemprop/http-equiv (lowercased) -> contents in document order. */
+  meta: Map<string, string[]>;
+  /** rel (lowercased, each token) -> hrefs. */
+  links: Map<string, string[]>;
+  jsonLd: string[];
+  /** itemprop -> value (content/datetime attribute or text) for elements outside <head> too. */
+  itemprops: Map<string, string[]>;
+  /** <time datetime> values in document order. */
+  times: string[];
+}
+
+export interface PageView<L extends string = string> {
+  doc: Document;
+  lines: Line<L>[];
+  head: HeadMeta;
+}
+
+/** Classifies the (normalised) short text of an element as a label, or null. */
+export type LabelClassifier<L extends string> = (text: string) => L | null;
+
+const LABEL_TEXT_MAX = 48;
+
+/**
+ * Parse `html` and flatten it into lines. `classify` names stand-alone label elements
+ * ("Related Stories" in an h3, a td, a span alone in its block...): such an element always
+ * forms a line of its own carrying `label`.
+ */
+export function buildPageView<L extends string>(
+  html: string,
+  classify: LabelClassifier<L>,
+  /** Cheap pre-check on raw (unnormalised) element text before `classify`. */
+  mayBeLabel?: (raw: string) => boolean,
+): PageView<L> {
+  const doc = parseDocument(html, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
+  const head: HeadMeta = {
+    lang: null, baseHref: null, title: null, meta: new Map(), links: new Map(), jsonLd: [], itemprops: new Map(), times: [],
+  };
+
+  // Pass 1 (post-order): short text of each element (null when longer than LABEL_TEXT_MAX),
+  // used to recognise label elements, plus head metadata.
+  const shortText = new Map<Element, string | null>();
+  const labels = new Map<Element, L>();
+  {
+    const stack: Array<{ n: ParentNode; i: number }> = [{ n: doc, i: 0 }];
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      if (top.i < top.n.children.length) {
+        const c = top.n.children[top.i++];
+        if (isElement(c)) {
+          collectHead(c, head);
+          if (c.children.length && c.type === 'tag') stack.push({ n: c, i: 0 });
+          else shortText.set(c, '');
+        }
+        continue;
+      }
+      stack.pop();
+      const el = top.n;
+      if (!isElement(el)) continue;
+      if (SKIP_TAGS.has(el.name)) { shortText.set(el, ''); continue; }
+      let s = '';
+      let over = false;
+      for (const c of el.children) {
+        if (c.type === 'text') s += (c as { data: string }).data;
+        else if (isElement(c)) {
+          const t = shortText.get(c);
+          if (t === null) { over = true; break; }
+          if (t !== undefined) s += isBlockTag(c.name) ? ` ${t} ` : t;
+        }
+        if (s.length > LABEL_TEXT_MAX * 4) { over = true; break; }
+      }
+      // raw text is kept (normalised only for candidates); 4x slack covers whitespace
+      shortText.set(el, over ? null : s);
+    }
+    // Outermost element carrying a given label text; not inside a link or a skipped element.
+    for (const [el, raw] of shortText) {
+      if (!raw || (mayBeLabel && !mayBeLabel(raw))) continue;
+      const t = normText(raw);
+      if (!t || t.length > LABEL_TEXT_MAX) continue;
+      const kind = classify(t);
+      if (!kind) continue;
+      const p = el.parent;
+      const praw = isElement(p) ? shortText.get(p) : null;
+      if (praw && normText(praw) === t) continue; // the parent carries it
+      if (el.name === 'a' || insideTag(el, 'a')) {
+        // a link is a label only when it is the whole content of its block
+        const blk = blockAncestor(el);
+        if (!blk || normText(textContent(blk)) !== t) continue;
+      }
+      if (!isBlockTag(el.name)) {
+        // inline label (span, b, font...): the rest of its block must be links or empty
+        const blk = blockAncestor(el);
+        if (blk && !restIsLinksOnly(blk, el)) continue;
+      }
+      labels.set(el, kind);
+    }
+  }
+
+  // Pass 2 (document order): lines.
+  const lines: Line<L>[] = [];
+  let segs: Seg[] = [];
+  const blockStack: Element[] = [];
+  const anchorStack: AnchorInfo[] = [];
+  const headingStack: number[] = [];
+  let chromeDepth = 0;
+
+  const flush = () => {
+    if (!segs.length) return;
+    const merged: Seg[] = [];
+    for (const s of segs) {
+      const last = merged[merged.length - 1];
+      if (last && last.anchor === s.anchor) last.text += s.text;
+      else merged.push({ text: s.text, anchor: s.anchor });
+    }
+    segs = [];
+    let text = '';
+    let linkChars = 0;
+    const out: Seg[] = [];
+    for (const s of merged) {
+      const collapsed = s.text.replace(WS_RE, ' ');
+      text += collapsed;
+      const t = collapsed.trim();
+      if (!t) continue;
+      if (s.anchor) linkChars += t.length;
+      out.push({ text: t, anchor: s.anchor });
+    }
+    text = (text.includes('  ') ? text.replace(/ {2,}/g, ' ') : text).trim();
+    if (!text) return;
+    lines.push({
+      index: lines.length,
+      text,
+      segs: out,
+      block: blockStack[blockStack.length - 1] ?? null,
+      heading: headingStack[headingStack.length - 1] ?? 0,
+      chrome: chromeDepth > 0,
+      linkChars,
+      label: null,
+      labelEl: null,
+    });
+  };
+
+  const stack: Array<{ n: ParentNode; i: number }> = [{ n: doc, i: 0 }];
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    if (top.i < top.n.children.length) {
+      const c = top.n.children[top.i++];
+      if (c.type === 'text') {
+        const data = (c as { data: string }).data;
+        if (data) segs.push({ text: data, anchor: anchorStack[anchorStack.length - 1] ?? null });
+        continue;
+      }
+      if (!isElement(c)) continue;
+      const name = c.name;
+      if (SKIP_TAGS.has(name)) continue;
+      if (name === 'img') {
+        const a = anchorStack[anchorStack.length - 1];
+        const alt = normText(c.attribs.alt ?? '');
+        if (a && alt) a.alts.push(alt);
+        continue;
+      }
+      const label = labels.get(c);
+      if (label) {
+        flush();
+        const ltext = normText(shortText.get(c) ?? textContent(c));
+        lines.push({
+          index: lines.length,
+          text: ltext,
+          segs: [{ text: ltext, anchor: null }],
+          block: isBlockTag(name) ? c : blockStack[blockStack.length - 1] ?? null,
+          heading: headingLevel(name) || (headingStack[headingStack.length - 1] ?? 0),
+          chrome: chromeDepth > 0,
+          linkChars: 0,
+          label,
+          labelEl: c,
+        });
+        continue;
+      }
+      if (name === 'br' || name === 'hr') { flush(); continue; }
+      const block = BLOCK_TAGS.has(name);
+      if (block) flush();
+      if (!c.children.length) continue;
+      const frame = { n: c as ParentNode, i: 0 };
+      stack.push(frame);
+      if (block) blockStack.push(c);
+      if (name === 'a' && c.attribs.href !== undefined) {
+        anchorStack.push({ el: c, href: c.attribs.href ?? null, title: normText(c.attribs.title ?? '') || null, alts: [] });
+      }
+      const h = headingLevel(name);
+      if (h) headingStack.push(h);
+      if (CHROME_TAGS.has(name)) chromeDepth++;
+      continue;
+    }
+    stack.pop();
+    const el = top.n;
+    if (!isElement(el)) continue;
+    const name = el.name;
+    if (BLOCK_TAGS.has(name)) {
+      flush();
+      if (blockStack[blockStack.length - 1] === el) blockStack.pop();
+    }
+    if (name === 'a' && anchorStack.length && anchorStack[anchorStack.length - 1].el === el) anchorStack.pop();
+    if (headingLevel(name)) headingStack.pop();
+    if (CHROME_TAGS.has(name)) chromeDepth--;
+  }
+  flush();
+  return { doc, lines, head };
+}
+
+function headingLevel(name: string): number {
+  return name.length === 2 && name[0] === 'h' && name[1] >= '1' && name[1] <= '6' ? Number(name[1]) : 0;
+}
+
+function insideTag(el: Element, tag: string): boolean {
+  for (let p = el.parent; p; p = p.parent) if (isElement(p) && p.name === tag) return true;
+  return false;
+}
+
+function blockAncestor(el: Element): Element | null {
+  for (let p = el.parent; p; p = p.parent) if (isElement(p) && BLOCK_TAGS.has(p.name)) return p;
+  return null;
+}
+
+/** True when the line of `blk` holding `except` has nothing else but links and punctuation. */
+function restIsLinksOnly(blk: Element, except: Element): boolean {
+  let budget = 400;
+  const stack: AnyNode[] = [...blk.children];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n === except) continue;
+    if (n.type === 'text') {
+      if (/[\p{L}\p{N}]/u.test((n as { data: string }).data)) return false;
+    } else if (isElement(n)) {
+      // links may share the line; nested blocks are lines of their own
+      if (n.name === 'a' || SKIP_TAGS.has(n.name) || BLOCK_TAGS.has(n.name)) continue;
+      if (--budget < 0) return false;
+      for (const c of n.children) stack.push(c);
+    }
+  }
+  return true;
+}
+
+function pushMap(m: Map<string, string[]>, k: string, v: string): void {
+  const arr = m.get(k);
+  if (arr) arr.push(v);
+  else m.set(k, [v]);
+}
+
+function collectHead(el: Element, head: HeadMeta): void {
+  const a = el.attribs;
+  switch (el.name) {
+    case 'html':
+      if (a.lang && !head.lang) head.lang = a.lang.trim();
+      else if (a['xml:lang'] && !head.lang) head.lang = a['xml:lang'].trim();
+      break;
+    case 'base':
+      if (a.href && !head.baseHref) head.baseHref = a.href.trim();
+      break;
+    case 'title':
+      if (head.title === null && !insideTag(el, 'svg')) head.title = normText(textContent(el));
+      break;
+    case 'meta': {
+      const content = a.content;
+      if (content === undefined) break;
+      for (const k of [a.name, a.property, a['http-equiv']]) if (k) pushMap(head.meta, k.trim().toLowerCase(), content);
+      if (a.itemprop) pushMap(head.itemprops, a.itemprop.trim().toLowerCase(), content);
+      break;
+    }
+    case 'link': {
+      if (!a.href || !a.rel) break;
+      for (const r of a.rel.toLowerCase().split(/\s+/)) if (r) pushMap(head.links, r, a.href.trim());
+      break;
+    }
+    case 'script':
+      if ((a.type ?? '').toLowerCase().includes('ld+json')) head.jsonLd.push(textContent(el));
+      break;
+    case 'time':
+      if (a.datetime) head.times.push(a.datetime.trim());
+      if (a.itemprop) pushMap(head.itemprops, a.itemprop.trim().toLowerCase(), a.datetime ?? normText(textContent(el)));
+      break;
+    default:
+      if (a.itemprop) {
+        const v = a.content ?? a.datetime ?? (el.name === 'img' ? a.src : undefined) ?? (el.name === 'a' || el.name === 'link' ? a.href : undefined) ?? normText(textContent(el));
+        if (v !== undefined) pushMap(head.itemprops, a.itemprop.trim().toLowerCase(), v);
+      }
+  }
+}
