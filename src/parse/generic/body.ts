@@ -34,7 +34,7 @@ const W = {
   beforeTitle: 0.5,
   afterNextHeadline: 0.2,
   /** Each level between a block and a candidate container keeps this share of its weight. */
-  decay: 0.85,
+  decay: 0.8,
   /** Score multiplier for containers far from the headline. */
   farFromTitle: 0.5,
   /** Prose allowed between headline and container: max(chars, ratio * container prose). */

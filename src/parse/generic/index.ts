@@ -10,14 +10,14 @@
 
 import { ParseError, type FieldOrigin, type ParseContext, type ParsedArticle } from '../types.js';
 import { isValidTimeZone } from '../time.js';
-import { buildBlocks, selectBody, titleFromBlocks } from './body.js';
+import { buildBlocks, selectBody, titleFromBlocks, type BlockDoc } from './body.js';
 import { isBoilerplateLine } from './clean.js';
 import { parseHtml } from './dom.js';
 import { collectPageInfo, resolveMetadata, type Metadata } from './metadata.js';
 import { relatedLinks } from './related.js';
 import { storyCode } from './story-code.js';
 import { collapse, countWords, normKey, stripTags } from './text.js';
-import { chooseTitle, titleMatcher } from './title.js';
+import { chooseTitle, titleMatcher, type TitleChoice } from './title.js';
 import { hostOf } from './url.js';
 
 /** Pages above this size are refused rather than risk a stalled worker. */
@@ -57,6 +57,41 @@ function chooseBody(domParas: string[], md: Metadata): { body: string[]; origin:
   return { body: domParas, origin: 'dom' };
 }
 
+/**
+ * The title after the body is known. A heading that matched the metadata wins (title.ts);
+ * otherwise the lines just above the article text are looked at: a styled line matching
+ * the metadata, or, when the page has only a <title> that matches nothing (old templates
+ * put the site or section name there), the heading over the text. Pages with no title
+ * markup at all get that heading, or a short first line.
+ */
+function finalTitle(
+  choice: TitleChoice | undefined,
+  md: Metadata,
+  titleTag: string,
+  host: string,
+  doc: BlockDoc,
+  firstBlock: number,
+  body: string[],
+): { title: string; origin: FieldOrigin | undefined } {
+  if (choice && choice.origin !== 'dom' && firstBlock > 0) {
+    const { score } = titleMatcher(md.titles, titleTag, md.siteName, host);
+    for (let i = firstBlock - 1, n = 0; i >= 0 && n < 30; i--, n++) {
+      const b = doc.blocks[i];
+      if (b.linkChars / b.chars <= 0.5 && score(b.text) >= 0.85) return { title: b.text, origin: 'dom' };
+    }
+    if (choice.origin === 'meta' && md.titles.length === 0) {
+      const near = titleFromBlocks(doc, firstBlock);
+      if (near && countWords(near) >= 3) return { title: near, origin: 'dom' };
+    }
+  }
+  if (choice) return { title: choice.value, origin: choice.origin };
+  const near = titleFromBlocks(doc, firstBlock);
+  if (near) return { title: near, origin: 'dom' };
+  const first = body[0];
+  if (first && first.length <= 200 && countWords(first) <= 25) return { title: first, origin: 'text' };
+  return { title: '', origin: undefined };
+}
+
 function extract(html: string, ctx: ParseContext): ParsedArticle {
   const tz = ctx.timezone && isValidTimeZone(ctx.timezone) ? ctx.timezone : 'UTC';
   const warnings: string[] = [];
@@ -75,49 +110,13 @@ function extract(html: string, ctx: ParseContext): ParsedArticle {
   const chosen = selectBody(doc, { title: titleChoice?.value, titleEl: titleChoice?.el });
   const { body, origin: bodyOrigin } = chooseBody(chosen.paragraphs, md);
 
-  let title = titleChoice?.value;
-  let titleOrigin = titleChoice?.origin;
-  if (titleChoice && titleChoice.origin !== 'dom' && chosen.firstBlock > 0) {
-    // No heading matched the metadata: the headline may be a styled line just above the
-    // article text (<font size=5><b>...). Take it when it matches the metadata well.
-    const { score } = titleMatcher(md.titles, info.titleTag, md.siteName, host);
-    for (let i = chosen.firstBlock - 1, n = 0; i >= 0 && n < 30; i--, n++) {
-      const b = doc.blocks[i];
-      if (b.linkChars / b.chars > 0.5) continue;
-      if (score(b.text) >= 0.85) {
-        title = b.text;
-        titleOrigin = 'dom';
-        break;
-      }
-    }
-    // Only a <title> that matches nothing on the page: on old templates that is the site
-    // or section name ("Edmonton Sun", "Sports Wire"); the heading over the text is better.
-    if (titleOrigin === 'meta' && md.titles.length === 0) {
-      const near = titleFromBlocks(doc, chosen.firstBlock);
-      if (near && countWords(near) >= 3) {
-        title = near;
-        titleOrigin = 'dom';
-      }
-    }
-  }
-  if (!title) {
-    // Try hard: a heading just before the article text, else a short first line.
-    const near = titleFromBlocks(doc, chosen.firstBlock);
-    const first = body[0];
-    if (near) {
-      title = near;
-      titleOrigin = 'dom';
-    } else if (first && first.length <= 200 && countWords(first) <= 25) {
-      title = first;
-      titleOrigin = 'text';
-    }
-  }
+  const { title, origin: titleOrigin } = finalTitle(titleChoice, md, info.titleTag, host, doc, chosen.firstBlock, body);
   if (body.length === 0) throw new ParseError('no-body', 'no article text found');
   if (!title) throw new ParseError('no-title', 'no title found');
-  origins.title = titleOrigin;
+  origins.title = titleOrigin ?? undefined;
   origins.body = bodyOrigin;
   // The body must not start with the headline when the title came from the text itself.
-  const bodyOut = titleOrigin === 'text' ? body.filter((p, i) => i > 0 || normKey(p) !== normKey(title!)) : body;
+  const bodyOut = titleOrigin === 'text' ? body.filter((p, i) => i > 0 || normKey(p) !== normKey(title)) : body;
 
   const set = <T>(field: string, r: { value: T; origin: FieldOrigin } | undefined): T | null => {
     if (!r) return null;
