@@ -1,5 +1,10 @@
 // Article storage: dedup by (source, story code), revisions on a changed title or body, and
-// the article, its links and its page's outcome written in one transaction.
+// each article, its links and its page's outcome written in one transaction.
+//
+// Writes are batched: concurrent `storeArticle` calls within a few milliseconds share one
+// transaction of about eight statements, whatever the batch size. Stories are locked with
+// transaction-scoped advisory locks, taken in sorted order so that writers in several processes
+// cannot deadlock, and a story appears at most once per batch.
 import type { Db } from './db.js';
 import type { ParsedArticle, ParsedLink } from '../parse/types.js';
 import type { ArticleOutcome } from '../queues/jobs.js';
@@ -31,102 +36,247 @@ function linksHash(a: Pick<ParsedArticle, 'related' | 'featured'>): string {
   return sha256(JSON.stringify([a.related, a.featured]));
 }
 
-function linkRows(articleId: number, kind: 'related' | 'featured', links: ParsedLink[]) {
-  return links.map((l, position) => ({
-    articleId,
-    kind,
-    position,
-    title: l.title.slice(0, 1000),
-    url: l.url ?? null,
-    snippet: l.snippet ?? null,
-    date: l.date ? new Date(`${l.date}T00:00:00Z`) : null,
-  }));
+/** Postgres text cannot hold NUL; scraped pages sometimes do. */
+const clean = (s: string | null | undefined): string | null => (s == null ? null : s.includes('\u0000') ? s.replace(/\u0000/g, '') : s);
+
+interface Pending {
+  sourceId: number;
+  article: ParsedArticle;
+  pageId: number | null;
+  resolve: (r: StoreResult) => void;
+  reject: (e: unknown) => void;
 }
 
-function articleFields(a: ParsedArticle) {
-  const body = bodyText(a);
-  return {
-    url: a.url ?? null,
-    canonicalUrl: a.canonicalUrl ?? null,
-    title: a.title,
-    lead: a.lead ?? null,
-    body,
-    author: a.author ?? null,
-    publishedAt: a.publishedAt ?? null,
-    modifiedAt: a.modifiedAt ?? null,
-    language: a.language ?? null,
-    imageUrl: a.imageUrl ?? null,
-    tags: a.tags,
-    wordCount: wordCount(body),
-  };
+const keyOf = (p: { sourceId: number; article: { storyCode: string } }) => `${p.sourceId}\u0001${p.article.storyCode}`;
+
+export class ArticleWriter {
+  private queue: Pending[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private flushing = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly opts: { maxBatch: number; maxWaitMs: number } = { maxBatch: 64, maxWaitMs: 4 },
+  ) {}
+
+  store(sourceId: number, article: ParsedArticle, pageId: number | null): Promise<StoreResult> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ sourceId, article, pageId, resolve, reject });
+      if (this.queue.length >= this.opts.maxBatch) this.kick(0);
+      else this.kick(this.opts.maxWaitMs);
+    });
+  }
+
+  private kick(delay: number) {
+    if (this.timer && delay > 0) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.flush();
+    }, delay);
+  }
+
+  private async flush(): Promise<void> {
+    if (!this.queue.length) return;
+    // One occurrence of a story per batch; later ones wait for the next batch.
+    const seen = new Set<string>();
+    const batch: Pending[] = [];
+    const rest: Pending[] = [];
+    for (const p of this.queue) {
+      const k = keyOf(p);
+      if (seen.has(k) || batch.length >= this.opts.maxBatch) rest.push(p);
+      else {
+        seen.add(k);
+        batch.push(p);
+      }
+    }
+    this.queue = rest;
+    if (rest.length) this.kick(0);
+    this.flushing++;
+    try {
+      const results = await writeBatch(this.db, batch);
+      batch.forEach((p, i) => p.resolve(results[i]));
+    } catch (err) {
+      if (batch.length === 1) batch[0].reject(err);
+      else {
+        // One bad article must not fail its neighbours: write them one by one.
+        for (const p of batch) {
+          try {
+            p.resolve((await writeBatch(this.db, [p]))[0]);
+          } catch (e) {
+            p.reject(e);
+          }
+        }
+      }
+    } finally {
+      this.flushing--;
+    }
+  }
 }
 
-/**
- * Stores one parsed article. Concurrent writers of the same story are serialised by a
- * transaction-scoped advisory lock on (source, story code), so two jobs for one story can
- * never create it twice or lose a revision.
- */
-export async function storeArticle(db: Db, sourceId: number, a: ParsedArticle, pageId: number | null): Promise<StoreResult> {
-  const hash = contentHash(a);
-  const lHash = linksHash(a);
-  const fields = articleFields(a);
-  const now = new Date();
+const writers = new WeakMap<Db, ArticleWriter>();
 
-  return db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${sourceId}::int, hashtext(${a.storyCode}))`;
-    const existing = await tx.article.findUnique({
-      where: { sourceId_storyCode: { sourceId, storyCode: a.storyCode } },
-      select: { id: true, contentHash: true, linksHash: true, revision: true, title: true, lead: true, body: true, lastSeenAt: true, firstSeenAt: true, pageId: true },
+/** Stores one parsed article (batched with concurrent calls of the same process). */
+export function storeArticle(db: Db, sourceId: number, a: ParsedArticle, pageId: number | null): Promise<StoreResult> {
+  let w = writers.get(db);
+  if (!w) {
+    w = new ArticleWriter(db);
+    writers.set(db, w);
+  }
+  return w.store(sourceId, a, pageId);
+}
+
+interface Existing {
+  id: number;
+  sourceId: number;
+  storyCode: string;
+  contentHash: string;
+  linksHash: string | null;
+  revision: number;
+}
+
+async function writeBatch(db: Db, batch: Pending[]): Promise<StoreResult[]> {
+  const now = new Date().toISOString();
+  const items = batch.map((p) => {
+    const a = p.article;
+    const body = clean(bodyText(a))!;
+    return {
+      p,
+      hash: contentHash(a),
+      lHash: linksHash(a),
+      row: {
+        sourceId: p.sourceId, storyCode: clean(a.storyCode)!, url: clean(a.url), canonicalUrl: clean(a.canonicalUrl),
+        title: clean(a.title)!, lead: clean(a.lead), body, author: clean(a.author),
+        publishedAt: a.publishedAt ? a.publishedAt.toISOString() : null, modifiedAt: a.modifiedAt ? a.modifiedAt.toISOString() : null,
+        language: clean(a.language), imageUrl: clean(a.imageUrl), tags: a.tags.map((t) => clean(t)!),
+        wordCount: wordCount(body), pageId: p.pageId, now,
+      },
+    };
+  });
+
+  const client = await db.pool.connect();
+  try {
+    await client.query('BEGIN');
+    const sources = items.map((i) => i.row.sourceId);
+    const codes = items.map((i) => i.row.storyCode);
+    await client.query(
+      `SELECT pg_advisory_xact_lock(s, hashtext(c)) FROM (SELECT s, c FROM unnest($1::int[], $2::text[]) AS t(s, c) ORDER BY s, c) x`,
+      [sources, codes],
+    );
+    const found = await client.query<Existing>(
+      `SELECT id, "sourceId", "storyCode", "contentHash", "linksHash", revision FROM "Article"
+        WHERE ("sourceId", "storyCode") IN (SELECT * FROM unnest($1::int[], $2::text[]))`,
+      [sources, codes],
+    );
+    const existing = new Map(found.rows.map((r) => [`${r.sourceId}\u0001${r.storyCode}`, r]));
+
+    const results: (StoreResult | null)[] = items.map(() => null);
+    const fresh: number[] = [];
+    const changed: Existing[] = [];
+    const updates: Record<string, unknown>[] = [];
+    const relink = new Set<number>();
+
+    items.forEach((it, i) => {
+      const ex = existing.get(`${it.row.sourceId}\u0001${it.row.storyCode}`);
+      if (!ex) {
+        fresh.push(i);
+        return;
+      }
+      const isChanged = ex.contentHash !== it.hash;
+      if (isChanged) changed.push(ex);
+      if (isChanged || ex.linksHash !== it.lHash) relink.add(ex.id);
+      const revision = ex.revision + (isChanged ? 1 : 0);
+      updates.push({ ...it.row, id: ex.id, contentHash: it.hash, linksHash: it.lHash, revision, changed: isChanged });
+      results[i] = { outcome: isChanged ? 'updated' : 'unchanged', articleId: ex.id, revision };
     });
 
-    let result: StoreResult;
-    if (!existing) {
-      const created = await tx.article.create({
-        data: { ...fields, sourceId, storyCode: a.storyCode, contentHash: hash, linksHash: lHash, pageId, firstSeenAt: now, lastSeenAt: now },
-        select: { id: true },
-      });
-      const rows = [...linkRows(created.id, 'related', a.related), ...linkRows(created.id, 'featured', a.featured)];
-      if (rows.length) await tx.articleLink.createMany({ data: rows });
-      result = { outcome: 'new', articleId: created.id, revision: 1 };
-    } else if (existing.contentHash !== hash) {
-      // Keep the version being replaced; its "seen" time is when it last became current.
-      const seenAt = (await tx.articleRevision.findFirst({
-        where: { articleId: existing.id }, orderBy: { revision: 'desc' }, select: { replacedAt: true },
-      }))?.replacedAt ?? existing.firstSeenAt;
-      await tx.articleRevision.create({
-        data: {
-          articleId: existing.id, revision: existing.revision, title: existing.title, lead: existing.lead,
-          body: existing.body, contentHash: existing.contentHash, seenAt, replacedAt: now, pageId: existing.pageId,
-        },
-      });
-      const revision = existing.revision + 1;
-      await tx.article.update({
-        where: { id: existing.id },
-        data: { ...fields, contentHash: hash, linksHash: lHash, revision, pageId, lastSeenAt: now },
-      });
-      await replaceLinks(tx, existing.id, a);
-      result = { outcome: 'updated', articleId: existing.id, revision };
-    } else {
-      // Same story text: refresh metadata and, if they moved, the related/featured links.
-      await tx.article.update({ where: { id: existing.id }, data: { ...fields, linksHash: lHash, lastSeenAt: now } });
-      if (existing.linksHash !== lHash) await replaceLinks(tx, existing.id, a);
-      result = { outcome: 'unchanged', articleId: existing.id, revision: existing.revision };
+    if (changed.length) {
+      // Keep each version being replaced; its "seen" time is when it last became current.
+      await client.query(
+        `INSERT INTO "ArticleRevision" ("articleId", revision, title, lead, body, "contentHash", "seenAt", "replacedAt", "pageId")
+         SELECT a.id, a.revision, a.title, a.lead, a.body, a."contentHash",
+                COALESCE((SELECT max(r."replacedAt") FROM "ArticleRevision" r WHERE r."articleId" = a.id), a."firstSeenAt"),
+                $2::timestamp, a."pageId"
+           FROM "Article" a WHERE a.id = ANY($1::int[])`,
+        [changed.map((c) => c.id), now],
+      );
+    }
+    if (updates.length) {
+      await client.query(
+        `UPDATE "Article" a SET url = x.url, "canonicalUrl" = x."canonicalUrl", title = x.title, lead = x.lead, body = x.body,
+                author = x.author, "publishedAt" = x."publishedAt", "modifiedAt" = x."modifiedAt", language = x.language,
+                "imageUrl" = x."imageUrl", tags = x.tags, "wordCount" = x."wordCount", "contentHash" = x."contentHash",
+                "linksHash" = x."linksHash", revision = x.revision, "lastSeenAt" = x.now,
+                "pageId" = CASE WHEN x.changed THEN x."pageId" ELSE a."pageId" END
+           FROM jsonb_to_recordset($1::jsonb) AS x(id int, url text, "canonicalUrl" text, title text, lead text, body text,
+                author text, "publishedAt" timestamp, "modifiedAt" timestamp, language text, "imageUrl" text, tags text[],
+                "wordCount" int, "contentHash" text, "linksHash" text, revision int, now timestamp, changed boolean, "pageId" int)
+          WHERE a.id = x.id`,
+        [JSON.stringify(updates)],
+      );
+    }
+    if (fresh.length) {
+      const rows = fresh.map((i) => ({ ...items[i].row, contentHash: items[i].hash, linksHash: items[i].lHash }));
+      const ins = await client.query<{ id: number; sourceId: number; storyCode: string }>(
+        `INSERT INTO "Article" ("sourceId", "storyCode", url, "canonicalUrl", title, lead, body, author, "publishedAt", "modifiedAt",
+                language, "imageUrl", tags, "wordCount", "contentHash", "linksHash", revision, "firstSeenAt", "lastSeenAt", "pageId")
+         SELECT x."sourceId", x."storyCode", x.url, x."canonicalUrl", x.title, x.lead, x.body, x.author, x."publishedAt", x."modifiedAt",
+                x.language, x."imageUrl", COALESCE(x.tags, '{}'), x."wordCount", x."contentHash", x."linksHash", 1, x.now, x.now, x."pageId"
+           FROM jsonb_to_recordset($1::jsonb) AS x("sourceId" int, "storyCode" text, url text, "canonicalUrl" text, title text,
+                lead text, body text, author text, "publishedAt" timestamp, "modifiedAt" timestamp, language text, "imageUrl" text,
+                tags text[], "wordCount" int, "contentHash" text, "linksHash" text, now timestamp, "pageId" int)
+         RETURNING id, "sourceId", "storyCode"`,
+        [JSON.stringify(rows)],
+      );
+      const ids = new Map(ins.rows.map((r) => [`${r.sourceId}\u0001${r.storyCode}`, r.id]));
+      for (const i of fresh) {
+        const id = ids.get(`${items[i].row.sourceId}\u0001${items[i].row.storyCode}`)!;
+        results[i] = { outcome: 'new', articleId: id, revision: 1 };
+        relink.add(id);
+      }
     }
 
-    if (pageId != null) {
-      await tx.page.update({
-        where: { id: pageId },
-        data: { status: result.outcome === 'unchanged' ? 'unchanged' : 'parsed', outcome: result.outcome, storyCode: a.storyCode, error: null, parsedAt: now },
+    if (relink.size) {
+      const links: Record<string, unknown>[] = [];
+      items.forEach((it, i) => {
+        const id = results[i]!.articleId;
+        if (!relink.has(id)) return;
+        const add = (kind: 'related' | 'featured', ls: ParsedLink[]) =>
+          ls.forEach((l, position) =>
+            links.push({ articleId: id, kind, position, title: clean(l.title)!.slice(0, 1000), url: clean(l.url), snippet: clean(l.snippet), date: l.date ?? null }),
+          );
+        add('related', it.p.article.related);
+        add('featured', it.p.article.featured);
       });
+      await client.query(`DELETE FROM "ArticleLink" WHERE "articleId" = ANY($1::int[])`, [[...relink]]);
+      if (links.length) {
+        await client.query(
+          `INSERT INTO "ArticleLink" ("articleId", kind, position, title, url, snippet, date)
+           SELECT x."articleId", x.kind::"LinkKind", x.position, x.title, x.url, x.snippet, x.date
+             FROM jsonb_to_recordset($1::jsonb) AS x("articleId" int, kind text, position int, title text, url text, snippet text, date date)`,
+          [JSON.stringify(links)],
+        );
+      }
     }
-    return result;
-  });
-}
 
-type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
-
-async function replaceLinks(tx: Tx, articleId: number, a: ParsedArticle): Promise<void> {
-  await tx.articleLink.deleteMany({ where: { articleId } });
-  const rows = [...linkRows(articleId, 'related', a.related), ...linkRows(articleId, 'featured', a.featured)];
-  if (rows.length) await tx.articleLink.createMany({ data: rows });
+    const pages = items
+      .map((it, i) => ({ id: it.p.pageId, sourceId: it.row.sourceId, outcome: results[i]!.outcome, code: it.row.storyCode }))
+      .filter((x) => x.id != null);
+    if (pages.length) {
+      await client.query(
+        `UPDATE "Page" p SET status = (CASE WHEN x.outcome = 'unchanged' THEN 'unchanged' ELSE 'parsed' END)::"PageStatus",
+                outcome = x.outcome, "storyCode" = x.code, "sourceId" = x."sourceId", error = NULL, "parsedAt" = $2::timestamp
+           FROM jsonb_to_recordset($1::jsonb) AS x(id int, "sourceId" int, outcome text, code text)
+          WHERE p.id = x.id`,
+        [JSON.stringify(pages), now],
+      );
+    }
+    await client.query('COMMIT');
+    return results as StoreResult[];
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
 }

