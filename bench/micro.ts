@@ -30,10 +30,10 @@ export async function runMicro(): Promise<Record<string, number>> {
   const pages = Array.from({ length: 200 }, (_, i) => site.articleHtml(i));
   const urls = Array.from({ length: 200 }, (_, i) => site.articleUrl(i));
   await site.close();
-  let k = 0;
+  const urlOf = new Map(pages.map((p, i) => [p, urls[i]]));
   const floor = timePerPage(pages, bareParse);
-  const profile = timePerPage(pages, (h) => parseIslamTimesHtml(h, { url: urls[k++ % urls.length], timezone: 'Asia/Tehran' }));
-  const generic = timePerPage(pages, (h) => extractArticle(h, { url: urls[k++ % urls.length] }));
+  const profile = timePerPage(pages, (h) => parseIslamTimesHtml(h, { url: urlOf.get(h), timezone: 'Asia/Tehran' }));
+  const generic = timePerPage(pages, (h) => extractArticle(h, { url: urlOf.get(h) }));
   const out = {
     htmlparser2_ms_per_page: floor,
     islamtimes_profile_ms_per_page: profile,
