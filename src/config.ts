@@ -32,6 +32,13 @@ export const configSchema = z.object({
   NEWSPIPE_FETCH_CONCURRENCY: intFrom(1, 1024).default(16),
   /** Postgres connections per process. */
   NEWSPIPE_DB_POOL_SIZE: intFrom(1, 200).default(5),
+  /**
+   * How long a worker's hold on a running job lasts without renewal (renewed every half of it).
+   * A job whose worker died is retried once its lock has expired and a stall check (every
+   * NEWSPIPE_STALLED_INTERVAL_MS, by any worker) finds it.
+   */
+  NEWSPIPE_LOCK_DURATION_MS: intFrom(1000, 3_600_000).default(60_000),
+  NEWSPIPE_STALLED_INTERVAL_MS: intFrom(500, 3_600_000).default(30_000),
   /** Folders `load` jobs may read from when they come from the queue (comma separated); empty = the job's own root. */
   NEWSPIPE_LOAD_ROOTS: z.string().default(''),
   NEWSPIPE_USER_AGENT: z.string().min(1).default('NewspipeBot/0.1 (+https://github.com/newspipe/newspipe)'),
@@ -48,6 +55,15 @@ export const configSchema = z.object({
   /** Largest saved page `load` accepts, bytes. */
   NEWSPIPE_MAX_FILE_BYTES: intFrom(1024, 1 << 30).default(20 * 1024 * 1024),
   NEWSPIPE_PRETTY_LOGS: bool.optional(),
+  /** Dashboard and HTTP API (`newspipe serve`, `npm start`): interface and port. */
+  NEWSPIPE_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  NEWSPIPE_HTTP_PORT: intFrom(0, 65535).default(3000),
+  /**
+   * Token for the dashboard and API (Authorization: Bearer, or ?token= once in a browser).
+   * Required when the server listens on anything but loopback; when set, required everywhere but /healthz.
+   */
+  // Checked by the server (length, characters) so that a bad value is never echoed in an error.
+  NEWSPIPE_TOKEN: z.string().optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -10,6 +10,8 @@ import * as load from './commands/load.js';
 import * as migrate from './commands/migrate.js';
 import * as parse from './commands/parse.js';
 import * as reparse from './commands/reparse.js';
+import * as schedule from './commands/schedule.js';
+import * as serve from './commands/serve.js';
 import * as sources from './commands/sources.js';
 import * as start from './commands/start.js';
 import * as stats from './commands/stats.js';
@@ -21,7 +23,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride();
-  for (const m of [migrate, work, load, crawl, articles, parse, reparse, stats, sources, start]) m.register(program);
+  for (const m of [migrate, work, load, crawl, articles, parse, reparse, stats, sources, schedule, start, serve]) m.register(program);
   return program;
 }
 

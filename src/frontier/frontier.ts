@@ -3,11 +3,12 @@
 // other process fetches it at the same time, and queues one fetch job per URL.
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../runtime/context.js';
-import { QUEUE, type CrawlScope, type FetchJob } from '../queues/jobs.js';
+import { QUEUE, type CrawlScope, type FetchJob, type ListingPosition } from '../queues/jobs.js';
 import { siteOf, tryNormalizeUrl } from './normalize.js';
-import { newRunId } from '../queues/runs.js';
+import { newRunId, type RunCounter } from '../queues/runs.js';
 import { isArticleUrl, rulesFor, storyCodeFromUrl } from '../sources/rules.js';
 import type { SourceRow } from '../store/sources.js';
+import { onRunDrained } from '../schedule/finalize.js';
 
 export interface Candidate {
   url: string;
@@ -16,6 +17,8 @@ export interface Candidate {
   pagination?: boolean;
   sourceKey?: string;
   site?: string;
+  /** The page's place in the walk of an entry point (listing pages, sitemap children). */
+  listing?: ListingPosition;
 }
 
 export interface SubmitResult {
@@ -33,14 +36,70 @@ export const urlHash = (url: string) => createHash('sha1').update(url).digest('h
 
 function keys(ctx: AppContext, runId: string) {
   const p = ctx.config.NEWSPIPE_QUEUE_PREFIX;
-  return { seen: `${p}:run:${runId}:seen`, budget: `${p}:run:${runId}:budget`, claim: (h: string) => `${p}:claim:${h}` };
+  return {
+    /** url hash -> `owner|state` for every URL the run has admitted (see ADMIT_LUA). */
+    admitted: `${p}:run:${runId}:admitted`,
+    /** Items (URLs, loaded pages) the run has finished, each counted once (see FINISH_LUA). */
+    finished: `${p}:run:${runId}:finished`,
+    /** The run's counters and failure list: the keys RunTracker (queues/runs.ts) reads. */
+    counters: `${p}:run:${runId}`,
+    failures: `${p}:run:${runId}:failures`,
+    budget: `${p}:run:${runId}:budget`,
+    articles: `${p}:run:${runId}:articles`,
+    claim: (h: string) => `${p}:claim:${h}`,
+  };
 }
+
+const RUN_KEY_TTL_SECONDS = 7 * 24 * 3600;
+
+// Admits a batch of URLs to a run, atomically per call: marks each as seen by the run (with who
+// submitted it), spends the page budget, claims it across runs, and counts the queued ones as
+// pending. A submitter that runs again after a crash (the same parse job, re-run) finds the URLs
+// it admitted before as "mine, queued" and queues their jobs again (same job ids: no duplicates),
+// so a crash between admitting and queuing loses no URL and counts nothing twice.
+// KEYS: admitted, budget, counters. ARGV: owner, maxPages (-1 = none), claim key prefix, run id,
+// claim ttl s, key ttl s, url hashes... Returns per hash: 1 admitted now, 2 admitted and queued
+// before by this owner, 0 duplicate (this run or claimed by another), 3 over the page budget.
+const ADMIT_LUA = `
+local owner, maxPages = ARGV[1], tonumber(ARGV[2])
+local out, queued = {}, 0
+for i = 7, #ARGV do
+  local h = ARGV[i]
+  local v = redis.call('HGET', KEYS[1], h)
+  if v then
+    out[#out + 1] = (v == owner .. '|q') and 2 or 0
+  else
+    local state = 'q'
+    if maxPages >= 0 and redis.call('INCR', KEYS[2]) > maxPages then state = 'o'
+    elseif not redis.call('SET', ARGV[3] .. h, ARGV[4], 'EX', ARGV[5], 'NX') then state = 'd' end
+    redis.call('HSET', KEYS[1], h, owner .. '|' .. state)
+    if state == 'q' then queued = queued + 1; out[#out + 1] = 1
+    elseif state == 'o' then out[#out + 1] = 3 else out[#out + 1] = 0 end
+  end
+end
+redis.call('EXPIRE', KEYS[1], ARGV[6])
+if maxPages >= 0 then redis.call('EXPIRE', KEYS[2], ARGV[6]) end
+if queued > 0 then
+  redis.call('HINCRBY', KEYS[3], 'pending', queued)
+  redis.call('HINCRBY', KEYS[3], 'queued', queued)
+  redis.call('EXPIRE', KEYS[3], ARGV[6])
+end
+return out
+`;
 
 /**
  * Queues the candidates that pass. Counts each queued URL as `pending` on the run; whoever
- * finishes the URL (fetch failure, 304, parse) calls `finishUrl`.
+ * finishes the URL (fetch failure, 304, parse) calls `finishUrl`. `owner` names the submitter
+ * (e.g. the page whose links these are): when it submits again after a crash, the URLs it had
+ * admitted are queued again instead of being taken for duplicates.
  */
-export async function submitUrls(ctx: AppContext, runId: string, scope: CrawlScope, items: Candidate[]): Promise<SubmitResult> {
+export async function submitUrls(
+  ctx: AppContext,
+  runId: string,
+  scope: CrawlScope,
+  items: Candidate[],
+  opts: { owner?: string } = {},
+): Promise<SubmitResult> {
   const res: SubmitResult = { queued: 0, known: 0, duplicate: 0, outOfScope: 0, invalid: 0 };
   const k = keys(ctx, runId);
 
@@ -68,55 +127,127 @@ export async function submitUrls(ctx: AppContext, runId: string, scope: CrawlSco
     staged.push({ ...c, site, norm, hash: urlHash(norm), source, storyCode: storyCodeFromUrl(rules, norm), article: isArticleUrl(rules, norm) });
   }
 
-  // 2. Stories already stored are not fetched again unless the crawl asks for a refresh.
-  let fresh = staged;
-  if (!scope.refresh && staged.some((s) => s.article)) {
-    const known = await knownArticles(ctx, staged.filter((s) => s.article));
-    fresh = staged.filter((s) => !known.has(s.norm));
-    res.known = staged.length - fresh.length;
+  // 2. A submitter running again after a crash: the URLs it admitted before are queued again
+  //    whatever they are now (they are pending on the run until their fetch job finishes them).
+  const owner = opts.owner ?? '-';
+  const mine: Item[] = [];
+  let rest = staged;
+  if (opts.owner && staged.length) {
+    const marks = await ctx.redis.hmget(k.admitted, ...staged.map((s) => s.hash));
+    rest = staged.filter((s, i) => (marks[i] === `${owner}|q` ? (mine.push(s), false) : true));
   }
 
-  // 3. Once per run (listing pages included), and never twice in flight across processes.
-  const jobs: { name: string; data: FetchJob; opts: { jobId: string; attempts: number; backoff: { type: 'custom' } } }[] = [];
-  for (const s of fresh) {
-    const firstInRun = await ctx.redis.sadd(k.seen, s.hash);
-    if (!firstInRun) {
-      res.duplicate++;
-      continue;
-    }
-    if (scope.maxPages != null) {
-      const used = await ctx.redis.incr(k.budget);
-      if (used > scope.maxPages) {
-        res.outOfScope++;
-        continue;
-      }
-    }
-    const claimed = await ctx.redis.set(k.claim(s.hash), runId, 'EX', CLAIM_TTL_SECONDS, 'NX');
-    if (!claimed) {
-      res.duplicate++;
-      continue;
-    }
-    jobs.push({
-      name: QUEUE.fetch,
-      data: { url: s.norm, sourceKey: s.source.key, runId, depth: s.depth, scope, site: s.site },
-      opts: { jobId: `f-${runId}-${s.hash}`, attempts: ctx.config.NEWSPIPE_FETCH_ATTEMPTS, backoff: { type: 'custom' } },
+  // 3. Stories already stored are not fetched again unless the crawl asks for a refresh (or a
+  //    re-check with conditional GET).
+  let fresh = rest;
+  if (!scope.refresh && !scope.revalidate && rest.some((s) => s.article)) {
+    const known = await knownArticles(ctx, rest.filter((s) => s.article));
+    fresh = rest.filter((s) => !known.has(s.norm));
+    res.known = rest.length - fresh.length;
+  }
+
+  // 4. Once per run (listing pages included), and never twice in flight across processes; the
+  //    admitted ones count as pending before their jobs exist, so a fast worker never sees
+  //    pending reach 0 early.
+  const admit: Item[] = [...mine];
+  if (fresh.length) {
+    const codes = (await ctx.redis.eval(
+      ADMIT_LUA, 3, k.admitted, k.budget, k.counters,
+      owner, scope.maxPages ?? -1, k.claim(''), runId, CLAIM_TTL_SECONDS, RUN_KEY_TTL_SECONDS, ...fresh.map((s) => s.hash),
+    )) as number[];
+    fresh.forEach((s, i) => {
+      const code = Number(codes[i]);
+      if (code === 1 || code === 2) admit.push(s);
+      else if (code === 3) res.outOfScope++;
+      else res.duplicate++;
     });
   }
-  await ctx.redis.expire(k.seen, 7 * 24 * 3600);
-  if (jobs.length) {
-    // Count before queuing: a fast worker must never see pending reach 0 early.
-    await ctx.runs.addMany(runId, { pending: jobs.length, queued: jobs.length });
-    await ctx.queues.fetch.addBulk(jobs);
-  }
+  const jobs = admit.map((s) => ({
+    name: QUEUE.fetch,
+    data: { url: s.norm, sourceKey: s.source.key, runId, depth: s.depth, scope, site: s.site, ...(s.listing ? { listing: s.listing } : {}) } as FetchJob,
+    opts: { jobId: `f-${runId}-${s.hash}`, attempts: ctx.config.NEWSPIPE_FETCH_ATTEMPTS, backoff: { type: 'custom' as const } },
+  }));
+  // Job ids are fixed per (run, URL): queuing one again while it exists is a no-op.
+  if (jobs.length) await ctx.queues.fetch.addBulk(jobs);
   res.queued = jobs.length;
   if (res.known) await ctx.runs.add(runId, 'skipped', res.known);
   return res;
 }
 
-/** A queued URL is done (stored, unchanged, listing walked, or failed for good). */
-export async function finishUrl(ctx: AppContext, runId: string | undefined, url: string): Promise<void> {
+// Finishes one item of a run once: the first call adds its counters (and failure line), later
+// calls (a job re-run after a crash, a command resent after a lost reply) change nothing.
+// KEYS: finished, counters, failures. ARGV: item, key ttl s, failure line ('' = none), then
+// counter/increment pairs.
+const FINISH_LUA = `
+if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+for i = 4, #ARGV, 2 do redis.call('HINCRBY', KEYS[2], ARGV[i], ARGV[i + 1]) end
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+if ARGV[3] ~= '' then
+  redis.call('RPUSH', KEYS[3], ARGV[3])
+  redis.call('LTRIM', KEYS[3], 0, 999)
+  redis.call('EXPIRE', KEYS[3], ARGV[2])
+end
+return 1
+`;
+
+export type RunIncrements = Partial<Record<RunCounter, number>>;
+
+/**
+ * Counts `by` (and `failure`, a line for the run's failure list) for `item` of the run, once
+ * however often it is called. Returns whether this call counted it.
+ */
+export async function finishItem(ctx: AppContext, runId: string, item: string, by: RunIncrements, failure?: string): Promise<boolean> {
+  const k = keys(ctx, runId);
+  const pairs = Object.entries(by).filter(([, n]) => n).flatMap(([f, n]) => [f, String(n)]);
+  const done = await ctx.redis.eval(FINISH_LUA, 3, k.finished, k.counters, k.failures, item, RUN_KEY_TTL_SECONDS, failure ?? '', ...pairs);
+  return Number(done) === 1;
+}
+
+/**
+ * A queued URL is done (stored, unchanged, listing walked, or failed for good): its claim is
+ * released and, once per URL and run, it stops being pending and `by` is counted. The call that
+ * brings the run's `pending` to 0 ends its CrawlRun, if it has one (see schedule/finalize.ts).
+ */
+export async function finishUrl(ctx: AppContext, runId: string | undefined, url: string, by: RunIncrements = {}, failure?: string): Promise<void> {
   await ctx.redis.del(keys(ctx, runId ?? '-').claim(urlHash(url)));
-  if (runId) await ctx.runs.add(runId, 'pending', -1);
+  if (runId) {
+    await finishItem(ctx, runId, `url:${urlHash(url)}`, { ...by, pending: -1 }, failure);
+    await onRunDrained(ctx, runId);
+  }
+}
+
+/**
+ * Splits a listing page's story links into its own (not shown on an earlier page of the same
+ * walk) and repeated ones (site chrome: "latest news" and "most read" boxes shown on every page).
+ */
+export async function splitWalk(ctx: AppContext, runId: string, walk: string, urls: string[]): Promise<{ own: string[]; repeated: string[] }> {
+  if (!urls.length) return { own: [], repeated: [] };
+  const key = `${ctx.config.NEWSPIPE_QUEUE_PREFIX}:run:${runId}:walk:${walk}`;
+  const m = ctx.redis.multi();
+  for (const u of urls) m.sadd(key, urlHash(tryNormalizeUrl(u) ?? u));
+  m.expire(key, 24 * 3600);
+  const res = (await m.exec()) ?? [];
+  const own: string[] = [];
+  const repeated: string[] = [];
+  urls.forEach((u, i) => (Number(res[i]?.[1]) === 1 ? own : repeated).push(u));
+  return { own, repeated };
+}
+
+/**
+ * Counts article URLs a run found on its entry points (listings, feeds, sitemaps), each once per
+ * run, as the run's `total`. Returns how many were not counted before.
+ */
+export async function countDiscovered(ctx: AppContext, runId: string, urls: string[]): Promise<number> {
+  if (!urls.length) return 0;
+  const k = keys(ctx, runId);
+  const m = ctx.redis.multi();
+  for (const u of urls) m.sadd(k.articles, urlHash(tryNormalizeUrl(u) ?? u));
+  m.expire(k.articles, 7 * 24 * 3600);
+  const res = (await m.exec()) ?? [];
+  const added = res.slice(0, urls.length).reduce((n, [, v]) => n + (Number(v) || 0), 0);
+  if (added) await ctx.runs.add(runId, 'total', added);
+  return added;
 }
 
 /** Which of these article URLs are stored already: by story code from the URL, or by URL. */

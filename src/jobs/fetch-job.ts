@@ -9,7 +9,7 @@ import {
 import { archivePage, recordFailedPage } from '../store/pages.js';
 import { enqueueParse } from './load-job.js';
 import { finishUrl } from '../frontier/frontier.js';
-import { rulesFor } from '../sources/rules.js';
+import { isArticleUrl, rulesFor } from '../sources/rules.js';
 import { jobLogger } from '../log.js';
 
 interface Mode {
@@ -19,7 +19,8 @@ interface Mode {
 }
 
 export interface FetchStage {
-  handle(job: Job<FetchJob>, token?: string): Promise<unknown>;
+  /** `signal` aborts the fetch (worker shutting down): the job goes back to the queue. */
+  handle(job: Job<FetchJob>, token?: string, signal?: AbortSignal): Promise<unknown>;
   /** BullMQ backoff for fetch jobs: exponential with jitter, or the server's Retry-After. */
   backoff(attemptsMade: number, err: Error): number;
   retry: RetryPolicy;
@@ -61,23 +62,45 @@ export function createFetchStage(ctx: AppContext): FetchStage {
   });
   const retry = createRetryPolicy({ baseMs: c.NEWSPIPE_RETRY_BASE_MS, maxAttempts: c.NEWSPIPE_FETCH_ATTEMPTS });
 
-  async function handle(job: Job<FetchJob>, token?: string) {
-    const { url, runId, depth, scope, site } = job.data;
+  async function handle(job: Job<FetchJob>, token?: string, signal?: AbortSignal) {
+    const { url, runId, depth, scope, site, listing } = job.data;
     const source = (job.data.sourceKey ? await ctx.sources.byKeyOrNull(job.data.sourceKey) : null) ?? (await ctx.sources.ensureForHost(url));
     const log = jobLogger(ctx.log, { id: job.id, queue: 'fetch' }, { url, source: source.key });
     const m = scope.external ? external : internal;
     const host = new URL(url).host;
+    const rules = rulesFor(source);
+    // A story unchanged; a listing, feed or sitemap unchanged means nothing new there.
+    const notModifiedCounts = () => (isArticleUrl(rules, url) ? { notModified: 1, unchanged: 1 } : { notModified: 1, listings: 1 });
 
     const giveUp = async (reason: string, httpStatus?: number): Promise<never> => {
       await recordFailedPage(ctx.db, { origin: 'fetch', url, sourceId: source.id, runId, httpStatus }, reason);
-      if (runId) await ctx.runs.fail(runId, url, reason, { pending: -1 });
-      await finishUrl(ctx, undefined, url);
+      // Counted once per URL and run; this may have been the run's last URL.
+      await finishUrl(ctx, runId, url, { failed: 1 }, `${url}: ${reason}`);
       log.warn({ reason, httpStatus }, 'fetch failed');
       throw new UnrecoverableError(reason);
     };
 
+    // A re-run after a crash past the archive step (the job stalled, or failed on Redis): the
+    // page is there, so it is handed to parse again (same parse job id) rather than fetched and
+    // archived twice.
+    if (runId) {
+      const done = await ctx.db.page.findFirst({
+        where: { runId, url, origin: 'fetch', status: { not: 'failed' } },
+        orderBy: { id: 'desc' },
+        select: { id: true, status: true },
+      });
+      if (done?.status === 'not_modified') {
+        await finishUrl(ctx, runId, url, notModifiedCounts());
+        return { status: 304, repeated: true };
+      }
+      if (done) {
+        await enqueueParse(ctx, { pageId: done.id, sourceKey: source.key, runId, depth, scope, site, ...(listing ? { listing } : {}) });
+        log.info({ pageId: done.id }, 'fetched before; parse queued again');
+        return { pageId: done.id, repeated: true };
+      }
+    }
+
     // Politeness: a busy host means "come back later", never a failure.
-    const rules = rulesFor(source);
     const crawlDelay = await m.robots.crawlDelayMs(url).catch(() => undefined);
     const limits = rules.politeness;
     const minDelayMs = Math.max(limits?.minDelayMs ?? c.NEWSPIPE_HOST_MIN_DELAY_MS, crawlDelay ?? 0);
@@ -92,12 +115,19 @@ export function createFetchStage(ctx: AppContext): FetchStage {
       const prev = scope.refresh
         ? null
         : await ctx.db.page.findFirst({
-            where: { url, origin: 'fetch', OR: [{ etag: { not: null } }, { lastModified: { not: null } }], status: { not: 'failed' } },
+            // This source's last copy: another source's copy of the URL says nothing about what this one stored.
+            where: { url, origin: 'fetch', sourceId: source.id, OR: [{ etag: { not: null } }, { lastModified: { not: null } }], status: { not: 'failed' } },
             orderBy: { id: 'desc' },
             select: { etag: true, lastModified: true },
           });
-      result = await m.client.fetchPage(url, { etag: prev?.etag, lastModified: prev?.lastModified });
+      result = await m.client.fetchPage(url, { etag: prev?.etag, lastModified: prev?.lastModified, signal });
     } catch (err) {
+      if (signal?.aborted) {
+        // The worker is shutting down: back to the queue at once, no attempt spent.
+        log.info('fetch interrupted by shutdown; job returned to the queue');
+        await job.moveToDelayed(Date.now(), token);
+        throw new DelayedError();
+      }
       if (!isFetchError(err)) throw err;
       const decision = retry.decide(err, job.attemptsMade + 1);
       const attempts = job.opts.attempts ?? 1;
@@ -115,8 +145,7 @@ export function createFetchStage(ctx: AppContext): FetchStage {
         data: { origin: 'fetch', url, finalUrl: result.finalUrl, sourceId: source.id, status: 'not_modified', httpStatus: 304, runId, outcome: 'unchanged', parsedAt: new Date() },
       });
       await ctx.db.article.updateMany({ where: { OR: [{ url }, { canonicalUrl: url }] }, data: { lastSeenAt: new Date() } });
-      if (runId) await ctx.runs.addMany(runId, { notModified: 1, unchanged: 1 });
-      await finishUrl(ctx, runId, url);
+      await finishUrl(ctx, runId, url, notModifiedCounts());
       log.debug('not modified');
       return { status: 304 };
     }
@@ -131,7 +160,7 @@ export function createFetchStage(ctx: AppContext): FetchStage {
       result.body,
     );
     if (runId) await ctx.runs.add(runId, 'fetched');
-    await enqueueParse(ctx, { pageId, sourceKey: source.key, runId, depth, scope, site });
+    await enqueueParse(ctx, { pageId, sourceKey: source.key, runId, depth, scope, site, ...(listing ? { listing } : {}) });
     log.debug({ pageId, status: result.status, bytes: result.bytes, ms: Math.round(result.timings.totalMs) }, 'fetched');
     return { pageId, status: result.status };
   }
@@ -141,6 +170,10 @@ export function createFetchStage(ctx: AppContext): FetchStage {
     retry,
     limiter,
     backoff(attemptsMade, err) {
+      // Not the site's fault (Postgres or Redis had a moment): a steady exponential backoff, so
+      // the job's attempts span an outage (1 + 2 + 4 + 8 s with 5 attempts) instead of a random
+      // fraction of it.
+      if (!isFetchError(err)) return Math.min(60_000, 1000 * 2 ** Math.max(0, attemptsMade - 1));
       return retry.decide(err, attemptsMade).delayMs || retry.backoffMs(attemptsMade);
     },
     async close() {

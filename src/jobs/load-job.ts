@@ -5,6 +5,7 @@ import type { AppContext } from '../runtime/context.js';
 import type { LoadJob, ParseJob } from '../queues/jobs.js';
 import { contentTypeForFile, LoadPathError, readPageFile } from '../load/files.js';
 import { archivePage, recordFailedPage } from '../store/pages.js';
+import { finishItem } from '../frontier/frontier.js';
 import { jobLogger } from '../log.js';
 
 export async function handleLoadJob(ctx: AppContext, job: Job<LoadJob>): Promise<{ pageId: number }> {
@@ -15,7 +16,8 @@ export async function handleLoadJob(ctx: AppContext, job: Job<LoadJob>): Promise
 
   const fail = async (reason: string): Promise<never> => {
     await recordFailedPage(ctx.db, { origin: 'load', path: file, sourceId: source?.id, runId, contentType: contentTypeForFile(file) }, reason);
-    if (runId) await ctx.runs.fail(runId, path.basename(file), reason);
+    // Counted once per load job, however often it runs.
+    if (runId) await finishItem(ctx, runId, `load:${job.id}`, { failed: 1 }, `${path.basename(file)}: ${reason}`);
     log.warn({ reason }, 'load failed');
     throw new UnrecoverableError(reason);
   };

@@ -12,7 +12,8 @@ import { storeArticle } from '../store/articles.js';
 import type { SourceRow } from '../store/sources.js';
 import { isArticleUrl, rulesFor } from '../sources/rules.js';
 import { discoverListingLinks } from '../frontier/discover.js';
-import { finishUrl, submitUrls, type Candidate } from '../frontier/frontier.js';
+import { looksLikeFeed, parseFeed } from '../frontier/feeds.js';
+import { countDiscovered, finishItem, finishUrl, splitWalk, submitUrls, type Candidate, type RunIncrements, type SubmitResult } from '../frontier/frontier.js';
 import { jobLogger, type Logger } from '../log.js';
 
 /** Saved text pages are Islam Times' format; they go to this source unless told otherwise. */
@@ -34,19 +35,22 @@ export async function handleParseJob(ctx: AppContext, job: Job<ParseJob>): Promi
   const { page, raw } = rec;
   const what = page.path ? path.basename(page.path) : (page.url ?? `page ${pageId}`);
   let log = jobLogger(ctx.log, { id: job.id, queue: 'parse' }, { url: page.url, path: page.path, source: job.data.sourceKey ?? page.source?.key });
-  // A fetched URL is finished (for the frontier and the run) once its page is parsed or failed.
+  // A fetched URL is finished (for the frontier and the run) once its page is parsed or failed;
+  // the run counts each URL or loaded page once, however often this job runs.
   const fetched = page.origin === 'fetch' && page.url != null;
-  const finish = () => (fetched ? finishUrl(ctx, runId, page.url!) : Promise.resolve());
+  const finish = async (by: RunIncrements, failure?: string) => {
+    if (fetched) await finishUrl(ctx, runId, page.url!, by, failure);
+    else if (runId) await finishItem(ctx, runId, `page:${pageId}`, by, failure);
+  };
 
-  if (page.outcome && !reparse) {
-    // Done before: this is a re-run after a stall. Report, do not count twice.
-    return { outcome: page.outcome as ParseOutcome['outcome'], storyCode: page.storyCode ?? undefined, repeated: true };
-  }
+  // Parsed before: a re-run after a crash or a failure past the article write (a stalled job, a
+  // lost connection). The article is not written again; what follows it (links, counts,
+  // finishing the URL) is done again, each step idempotent, so nothing is lost or counted twice.
+  const repeated = !!page.outcome && !reparse;
 
   const fail = async (reason: string): Promise<never> => {
-    await markPageFailed(ctx.db, pageId, reason);
-    if (runId) await ctx.runs.fail(runId, what, reason);
-    await finish();
+    if (!repeated) await markPageFailed(ctx.db, pageId, reason);
+    await finish({ failed: 1 }, `${what}: ${reason}`);
     log.warn({ reason }, 'parse failed');
     throw new UnrecoverableError(reason);
   };
@@ -61,18 +65,48 @@ export async function handleParseJob(ctx: AppContext, job: Job<ParseJob>): Promi
   if (!source && isTextPage(input)) source = await ctx.sources.byKeyOrNull(DEFAULT_TEXT_SOURCE);
   if (!source) source = await ctx.sources.forUrl(url);
 
-  // A fetched page that is not an article by its source's rules is a listing: walk its links.
+  // A fetched page that is not an article by its source's rules is a listing (an HTML page of
+  // links, a feed or a sitemap): walk its links.
   if (fetched && source && url && !isArticleUrl(rulesFor(source), url) && !isTextPage(input)) {
-    const links = discoverListingLinks(content, url, rulesFor(source));
+    const rules = rulesFor(source);
     const depth = job.data.depth ?? 0;
-    const found = await follow(ctx, job.data, source, [
-      ...links.articles.map((u) => ({ url: u, depth: depth + 1 })),
-      ...links.pages.map((u) => ({ url: u, depth, pagination: true })),
-    ]);
+    const pos = job.data.listing;
+    const feed = looksLikeFeed(content, page.contentType) ? parseFeed(content, url) : null;
+    let articles: string[];
+    let pages: Candidate[];
+    let stopped = false;
+    if (feed) {
+      // Feed items and sitemap <url>s are stories; a sitemap index leads to more sitemaps (at the
+      // same depth, at most the entry point's maxPages of them).
+      articles = feed.articles.filter((u) => isArticleUrl(rules, u));
+      const children = pos?.maxPages ? feed.sitemaps.slice(0, pos.maxPages) : feed.sitemaps;
+      pages = children.map((u) => ({ url: u, depth, pagination: true, ...(pos ? { listing: { ...pos, page: pos.page + 1 } } : {}) }));
+    } else {
+      const links = discoverListingLinks(content, url, rules);
+      articles = links.articles;
+      // Next pages: up to the entry point's maxPages.
+      const more = !pos?.maxPages || pos.page < pos.maxPages;
+      stopped = !more && links.pages.length > 0;
+      pages = more ? links.pages.map((u) => ({ url: u, depth, pagination: true, ...(pos ? { listing: { ...pos, page: pos.page + 1 } } : {}) })) : [];
+    }
+    if (runId) await countDiscovered(ctx, runId, articles);
+    const story = (u: string): Candidate => ({ url: u, depth: depth + 1 });
+    let found: number;
+    if (job.data.scope?.stopAtKnown && !feed && pages.length) {
+      // An incremental walk (scheduled runs): a page whose own stories (not the ones every page
+      // shows) are all stored already is where the news we have begins; its next pages are not
+      // fetched. Stories another entry point queued in this run count as new here.
+      const { own, repeated } = runId && pos?.walk ? await splitWalk(ctx, runId, pos.walk, articles) : { own: articles, repeated: [] };
+      const a = await follow(ctx, job.data, source, own.map(story));
+      found = a.queued + (await follow(ctx, job.data, source, repeated.map(story))).queued;
+      if (a.known > 0 && a.queued === 0 && a.duplicate === 0) stopped = true;
+      else found += (await follow(ctx, job.data, source, pages)).queued;
+    } else {
+      found = (await follow(ctx, job.data, source, [...articles.map(story), ...pages])).queued;
+    }
     await ctx.db.page.update({ where: { id: pageId }, data: { status: 'parsed', outcome: 'listing', parsedAt: new Date(), sourceId: source.id } });
-    if (runId) await ctx.runs.add(runId, 'listings');
-    await finish();
-    log.debug({ articles: links.articles.length, pages: links.pages.length, queued: found }, 'listing walked');
+    await finish({ listings: 1 });
+    log.debug({ kind: feed?.kind ?? 'html', articles: articles.length, pages: pages.length, queued: found, stopped }, 'listing walked');
     return { outcome: 'listing', links: found };
   }
 
@@ -94,29 +128,38 @@ export async function handleParseJob(ctx: AppContext, job: Job<ParseJob>): Promi
   if (!article.url && url) article.url = url;
 
   if (page.sourceId !== source.id) await ctx.db.page.update({ where: { id: pageId }, data: { sourceId: source.id } });
-  const result = await storeArticle(ctx.db, source.id, article, pageId);
+  const result = repeated
+    ? { outcome: page.outcome as ArticleOutcome, articleId: undefined, revision: undefined }
+    : await storeArticle(ctx.db, source.id, article, pageId);
 
   let links = 0;
   if (fetched) {
     const depth = (job.data.depth ?? 0) + 1;
     const urls = [...article.related, ...article.featured].map((l) => l.url).filter((u): u is string => !!u);
-    links = await follow(ctx, job.data, source, urls.map((u) => ({ url: u, depth })), log);
+    links = (await follow(ctx, job.data, source, urls.map((u) => ({ url: u, depth })), log)).queued;
   }
-  if (runId) await ctx.runs.add(runId, result.outcome);
-  await finish();
+  await finish({ [result.outcome]: 1 });
+  if (repeated) {
+    log.info({ storyCode: article.storyCode, outcome: result.outcome }, 'article stored before; links and counts redone');
+    return { outcome: result.outcome, storyCode: article.storyCode, links, repeated };
+  }
   log.info({ storyCode: article.storyCode, outcome: result.outcome, revision: result.revision }, 'article stored');
   return { outcome: result.outcome, storyCode: article.storyCode, articleId: result.articleId, links };
 }
 
+const NOTHING: SubmitResult = { queued: 0, known: 0, duplicate: 0, outOfScope: 0, invalid: 0 };
+
 /** Sends links found on a page to the frontier, within the crawl's scope. */
-async function follow(ctx: AppContext, data: ParseJob, source: SourceRow, found: Candidate[], log?: Logger): Promise<number> {
-  if (!data.runId || !data.scope || found.length === 0) return 0;
+async function follow(ctx: AppContext, data: ParseJob, source: SourceRow, found: Candidate[], log?: Logger): Promise<SubmitResult> {
+  if (!data.runId || !data.scope || found.length === 0) return NOTHING;
   const res = await submitUrls(
     ctx,
     data.runId,
     data.scope,
     found.map((c) => ({ ...c, sourceKey: source.key, site: data.site })),
+    // The page submits its links: a re-run of its job re-queues what it admitted before.
+    { owner: `page:${data.pageId}` },
   );
   log?.debug({ ...res }, 'links submitted');
-  return res.queued;
+  return res;
 }

@@ -8,10 +8,12 @@ export const QUEUE = {
   fetch: 'fetch',
   /** Turn an archived page into an article and store it. */
   parse: 'parse',
+  /** Start a crawl run of a source (its job schedulers live here, one per source). */
+  crawl: 'crawl',
 } as const;
 
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
-export const ALL_QUEUES: QueueName[] = [QUEUE.load, QUEUE.fetch, QUEUE.parse];
+export const ALL_QUEUES: QueueName[] = [QUEUE.load, QUEUE.fetch, QUEUE.parse, QUEUE.crawl];
 
 export interface LoadJob {
   /** The folder or file the user named; the file must stay inside it (symlinks included). */
@@ -30,6 +32,10 @@ export interface CrawlScope {
   maxPages?: number;
   /** Fetch stories that are already stored (and re-fetch without conditional GET). */
   refresh?: boolean;
+  /** Fetch stories that are already stored, with conditional GET (re-checks of recent stories). */
+  revalidate?: boolean;
+  /** Stop following a listing's next pages at a page whose stories are all stored already. */
+  stopAtKnown?: boolean;
   /** Follow links to other sites too. */
   crossSite?: boolean;
   /** URLs came from outside (API): private and loopback addresses are refused. */
@@ -47,6 +53,7 @@ export interface ParseJob {
   scope?: CrawlScope;
   /** Site of the seed this page descends from (same-site rule). */
   site?: string;
+  listing?: ListingPosition;
 }
 
 export interface FetchJob {
@@ -57,6 +64,26 @@ export interface FetchJob {
   depth: number;
   scope: CrawlScope;
   site?: string;
+  listing?: ListingPosition;
+}
+
+/** Where a page stands in the walk of an entry point: its page number and the entry's limit. */
+export interface ListingPosition {
+  /** 1 for the entry point itself, 2 for its next page (or a sitemap index's child), ... */
+  page: number;
+  /** The entry point's `maxPages`. */
+  maxPages?: number;
+  /** Id of the walk (one per entry point and run): links shown on an earlier page of it are not this page's own. */
+  walk?: string;
+}
+
+/** A crawl run of one source: walk its entry points, queue unseen stories, re-check recent ones. */
+export interface CrawlRunJob {
+  sourceKey: string;
+  /** `schedule` (a job scheduler fired), `manual` (CLI), `api`, `dashboard`. */
+  trigger: string;
+  /** Set by "run now"; a scheduled firing derives its run id from its job id. */
+  runId?: string;
 }
 
 /** What a parse job reports; also the summary categories of a run. */

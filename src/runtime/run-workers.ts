@@ -14,7 +14,14 @@ export async function runWorkers(queues: QueueName[], opts: { shutdownTimeoutMs?
     log.info({ queues, prefix: config.NEWSPIPE_QUEUE_PREFIX, pid: process.pid }, 'workers running');
     const sig = await untilSignal();
     log.info({ signal: sig }, 'shutting down: finishing running jobs');
-    await set.close(opts.shutdownTimeoutMs ?? 30_000);
+    const timeoutMs = opts.shutdownTimeoutMs ?? 30_000;
+    // The stop is bounded whatever hangs (a job that ignores its signal, a connection that does
+    // not close): what is left running is retried elsewhere once its lock expires.
+    setTimeout(() => {
+      log.error({ timeoutMs }, 'shutdown is taking too long; exiting');
+      process.exit(1);
+    }, timeoutMs + 15_000).unref();
+    await set.close(timeoutMs);
     log.info('workers stopped');
   } finally {
     await closeContext(ctx);

@@ -22,15 +22,29 @@ export function parseSourcesText(text: string, file = DEFAULT_SOURCES_FILE): Sou
   }
   const result = sourcesFileSchema.safeParse(data);
   if (!result.success) {
-    throw new SourcesFileError(
-      file,
-      result.error.issues.map((i) => {
-        const at = i.path.length >= 2 && i.path[0] === 'sources' ? describeSourcePath(data, i.path) : i.path.join('.');
-        return `${at}: ${i.message}`;
-      }),
-    );
+    const problems = result.error.issues.map((i) => {
+      const at = i.path.length >= 2 && i.path[0] === 'sources' ? describeSourcePath(data, i.path) : i.path.join('.');
+      return `${at}: ${i.message}`;
+    });
+    // Duplicate keys are checked on valid sources only; report them with the other problems.
+    for (const d of duplicateKeys(data)) if (!problems.includes(d)) problems.push(d);
+    throw new SourcesFileError(file, problems);
   }
   return result.data.sources;
+}
+
+function duplicateKeys(data: unknown): string[] {
+  const sources = (data as { sources?: unknown })?.sources;
+  if (!Array.isArray(sources)) return [];
+  const seen = new Set<string>();
+  const out: string[] = [];
+  sources.forEach((s, i) => {
+    const key = (s as { key?: unknown })?.key;
+    if (typeof key !== 'string') return;
+    if (seen.has(key)) out.push(`source #${i + 1} key: duplicate source key "${key}"`);
+    seen.add(key);
+  });
+  return out;
 }
 
 function describeSourcePath(data: unknown, p: PropertyKey[]): string {

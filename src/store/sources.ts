@@ -24,6 +24,14 @@ const hostOf = (u: string | null | undefined) => {
   }
 };
 
+/** Host and non-default port: two sites on one machine (e.g. 127.0.0.1:8001 and :8002) are two sites. */
+const hostPortOf = (u: string | null | undefined) => {
+  const host = hostOf(u);
+  if (!host) return null;
+  const port = new URL(u!).port;
+  return port ? `${host}:${port}` : host;
+};
+
 /** A small per-process cache of sources: parse jobs look them up for every page. */
 export class SourceCache {
   private byKey = new Map<string, SourceRow>();
@@ -43,12 +51,12 @@ export class SourceCache {
     return this.byKey.get(key) ?? null;
   }
 
-  /** The source whose base URL has the same host as `url`. */
+  /** The source whose base URL has the same host (and port, when not the default) as `url`. */
   async forUrl(url: string | null | undefined): Promise<SourceRow | null> {
-    const host = hostOf(url);
+    const host = hostPortOf(url);
     if (!host) return null;
     await this.refresh();
-    for (const s of this.byKey.values()) if (hostOf(s.baseUrl) === host) return s;
+    for (const s of this.byKey.values()) if (hostPortOf(s.baseUrl) === host) return s;
     return null;
   }
 

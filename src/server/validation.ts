@@ -1,0 +1,87 @@
+// Request validation with zod: one schema per route part gives both the check (through a
+// Fastify validator compiler) and the OpenAPI description (through z.toJSONSchema).
+import { z } from 'zod';
+import type { FastifySchemaCompiler } from 'fastify';
+
+/** An error with an HTTP status and a message meant for the client. */
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export interface Issue {
+  in: string;
+  path: string;
+  message: string;
+}
+
+export class ValidationError extends HttpError {
+  constructor(readonly issues: Issue[]) {
+    super(400, issues.map((i) => `${i.in}${i.path ? `.${i.path}` : ''}: ${i.message}`).join('; '), { issues });
+    this.name = 'ValidationError';
+  }
+}
+
+export function issuesOf(part: string, error: z.ZodError): Issue[] {
+  return error.issues.map((i) => ({ in: part, path: i.path.map(String).join('.'), message: i.message }));
+}
+
+/** Validates `data` against `schema`; throws ValidationError (400) naming every bad field. */
+export function parseWith<T extends z.ZodType>(schema: T, data: unknown, part = 'query'): z.output<T> {
+  const r = schema.safeParse(data);
+  if (!r.success) throw new ValidationError(issuesOf(part, r.error));
+  return r.data;
+}
+
+const zodOf = new WeakMap<object, z.ZodType>();
+
+/** The JSON schema of `schema` for a route's `querystring`/`params`/`body`, remembered for the validator compiler. */
+export function zodSchema(schema: z.ZodType): Record<string, unknown> {
+  const json = z.toJSONSchema(schema, { io: 'input', target: 'openapi-3.0', unrepresentable: 'any' }) as Record<string, unknown>;
+  delete json.$schema;
+  zodOf.set(json, schema);
+  return json;
+}
+
+/** Fastify validator compiler for routes whose schemas come from `zodSchema`. */
+export const zodValidatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
+  const zs = zodOf.get(schema as object);
+  if (!zs) throw new Error('route schema was not built with zodSchema()');
+  const part = httpPart === 'querystring' ? 'query' : (httpPart ?? 'request');
+  return (data: unknown) => {
+    const r = zs.safeParse(data);
+    return r.success ? { value: r.data } : { error: new ValidationError(issuesOf(part, r.error)) };
+  };
+};
+
+// Shared pieces of request schemas.
+
+/** `2024-05-01` or a full ISO date-time; `until` dates mean the end of that day. */
+export const isoDateOrTime = z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
+  error: 'must be a date (YYYY-MM-DD) or an ISO date-time (2024-05-01T12:00:00Z)',
+});
+
+export function startOf(v: string | undefined): Date | undefined {
+  if (!v) return undefined;
+  return new Date(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00.000Z` : v);
+}
+
+export function endOf(v: string | undefined): Date | undefined {
+  if (!v) return undefined;
+  return new Date(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T23:59:59.999Z` : v);
+}
+
+export const sourceKey = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'must be a source key (lower-case letters, digits, _ . -)');
+export const runIdSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be a run id (letters, digits, _ . : -)');
+
+/** `limit` (1..max, default def) and `offset` query parameters. */
+export const pageParams = (max: number, def: number) => ({
+  limit: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1).max(max).default(def),
+  offset: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0).max(1_000_000).default(0),
+});
