@@ -262,13 +262,20 @@ async function knownArticles(ctx: AppContext, items: { norm: string; source: Sou
       bySource.set(it.source.id, m);
     } else byUrl.push(it.norm);
   }
+  // Plain SQL: this runs for every parsed page, and the ORM's per-query cost dominated it.
   for (const [sourceId, codes] of bySource) {
-    const rows = await ctx.db.article.findMany({ where: { sourceId, storyCode: { in: [...codes.keys()] } }, select: { storyCode: true } });
-    for (const r of rows) for (const u of codes.get(r.storyCode) ?? []) known.add(u);
+    const rows = await ctx.db.pool.query<{ storyCode: string }>(
+      `SELECT "storyCode" FROM "Article" WHERE "sourceId" = $1 AND "storyCode" = ANY($2::text[])`,
+      [sourceId, [...codes.keys()]],
+    );
+    for (const r of rows.rows) for (const u of codes.get(r.storyCode) ?? []) known.add(u);
   }
   if (byUrl.length) {
-    const rows = await ctx.db.article.findMany({ where: { OR: [{ url: { in: byUrl } }, { canonicalUrl: { in: byUrl } }] }, select: { url: true, canonicalUrl: true } });
-    for (const r of rows) {
+    const rows = await ctx.db.pool.query<{ url: string | null; canonicalUrl: string | null }>(
+      `SELECT url, "canonicalUrl" FROM "Article" WHERE url = ANY($1::text[]) OR "canonicalUrl" = ANY($1::text[])`,
+      [byUrl],
+    );
+    for (const r of rows.rows) {
       if (r.url) known.add(r.url);
       if (r.canonicalUrl) known.add(r.canonicalUrl);
     }

@@ -83,12 +83,11 @@ export function createFetchStage(ctx: AppContext): FetchStage {
     // A re-run after a crash past the archive step (the job stalled, or failed on Redis): the
     // page is there, so it is handed to parse again (same parse job id) rather than fetched and
     // archived twice.
+    // One query answers both questions this job asks the archive: did this run fetch the URL
+    // already, and what did this source's last copy say for a conditional GET.
+    const history = await pageHistory(ctx, url, runId, source.id, !scope.refresh);
     if (runId) {
-      const done = await ctx.db.page.findFirst({
-        where: { runId, url, origin: 'fetch', status: { not: 'failed' } },
-        orderBy: { id: 'desc' },
-        select: { id: true, status: true },
-      });
+      const done = history.done;
       if (done?.status === 'not_modified') {
         await finishUrl(ctx, runId, url, notModifiedCounts());
         return { status: 304, repeated: true };
@@ -112,14 +111,7 @@ export function createFetchStage(ctx: AppContext): FetchStage {
 
     let result;
     try {
-      const prev = scope.refresh
-        ? null
-        : await ctx.db.page.findFirst({
-            // This source's last copy: another source's copy of the URL says nothing about what this one stored.
-            where: { url, origin: 'fetch', sourceId: source.id, OR: [{ etag: { not: null } }, { lastModified: { not: null } }], status: { not: 'failed' } },
-            orderBy: { id: 'desc' },
-            select: { etag: true, lastModified: true },
-          });
+      const prev = history.prev;
       result = await m.client.fetchPage(url, { etag: prev?.etag, lastModified: prev?.lastModified, signal });
     } catch (err) {
       if (signal?.aborted) {
@@ -159,6 +151,13 @@ export function createFetchStage(ctx: AppContext): FetchStage {
       },
       result.body,
     );
+    ctx.handoff.put(pageId, {
+      text: result.text,
+      page: {
+        origin: 'fetch', url, finalUrl: result.finalUrl, path: null, contentType: result.contentType, charset: result.charset,
+        sourceId: source.id, source, outcome: null, storyCode: null,
+      },
+    });
     if (runId) await ctx.runs.add(runId, 'fetched');
     await enqueueParse(ctx, { pageId, sourceKey: source.key, runId, depth, scope, site, ...(listing ? { listing } : {}) });
     log.debug({ pageId, status: result.status, bytes: result.bytes, ms: Math.round(result.timings.totalMs) }, 'fetched');
@@ -180,4 +179,26 @@ export function createFetchStage(ctx: AppContext): FetchStage {
       await Promise.all([internal, external].flatMap((x) => [x.client.close(), x.plain.close()]));
     },
   };
+}
+
+interface PageHistory {
+  /** This run's page of the URL, if it fetched it before (a re-run after a crash). */
+  done: { id: number; status: string } | null;
+  /** Validators of this source's last copy (another source's copy says nothing about ours). */
+  prev: { etag: string | null; lastModified: string | null } | null;
+}
+
+async function pageHistory(ctx: AppContext, url: string, runId: string | undefined, sourceId: number, conditional: boolean): Promise<PageHistory> {
+  const res = await ctx.db.pool.query<PageHistory>(
+    `SELECT
+       (SELECT json_build_object('id', id, 'status', status) FROM "Page"
+         WHERE $2::text IS NOT NULL AND "runId" = $2 AND url = $1 AND origin = 'fetch' AND status <> 'failed'
+         ORDER BY id DESC LIMIT 1) AS done,
+       (SELECT json_build_object('etag', etag, 'lastModified', "lastModified") FROM "Page"
+         WHERE $4 AND url = $1 AND origin = 'fetch' AND "sourceId" = $3 AND status <> 'failed'
+           AND (etag IS NOT NULL OR "lastModified" IS NOT NULL)
+         ORDER BY id DESC LIMIT 1) AS prev`,
+    [url, runId ?? null, sourceId, conditional],
+  );
+  return res.rows[0];
 }

@@ -1,14 +1,23 @@
 // Fetch -> parse handoff inside one process. The parse job still refers to the archived page
 // (its id), so any process can parse it from Postgres; when the same process fetched it a moment
 // ago, the decoded text is taken from here instead of being read back, decompressed and decoded.
+import type { SourceRow } from '../store/sources.js';
+
+/** The page row fields the parse job reads, and the decoded text. */
 export interface HandedPage {
   text: string;
-  url: string;
-  finalUrl: string;
-  contentType: string | null;
-  sourceId: number;
-  origin: 'fetch' | 'load';
-  path: string | null;
+  page: {
+    origin: 'fetch' | 'load';
+    url: string | null;
+    finalUrl: string | null;
+    path: string | null;
+    contentType: string | null;
+    charset: string | null;
+    sourceId: number | null;
+    source: SourceRow | null;
+    outcome: null;
+    storyCode: null;
+  };
 }
 
 const MAX_ENTRIES = 512;

@@ -30,7 +30,9 @@ export interface ParseOutcome {
 
 export async function handleParseJob(ctx: AppContext, job: Job<ParseJob>): Promise<ParseOutcome> {
   const { pageId, runId, reparse } = job.data;
-  const rec = await readPage(ctx.db, pageId);
+  // Fetched by this process a moment ago: the decoded page is still in memory.
+  const handed = reparse ? null : ctx.handoff.take(pageId);
+  const rec = handed ? { page: handed.page, raw: null } : await readPage(ctx.db, pageId);
   if (!rec) throw new UnrecoverableError(`page ${pageId} does not exist`);
   const { page, raw } = rec;
   const what = page.path ? path.basename(page.path) : (page.url ?? `page ${pageId}`);
@@ -54,9 +56,9 @@ export async function handleParseJob(ctx: AppContext, job: Job<ParseJob>): Promi
     log.warn({ reason }, 'parse failed');
     throw new UnrecoverableError(reason);
   };
-  if (!raw) return fail('page has no stored content');
+  if (!raw && !handed) return fail('page has no stored content');
 
-  const content = page.charset ? decodeWith(raw, page.charset) : decodeBody(raw, page.contentType).text;
+  const content = handed ? handed.text : page.charset ? decodeWith(raw!, page.charset) : decodeBody(raw!, page.contentType).text;
   const url = page.finalUrl ?? page.url;
   const input = { content, contentType: page.contentType, path: page.path, url };
 
