@@ -11,6 +11,7 @@ import { enqueueParse } from './load-job.js';
 import { finishUrl } from '../frontier/frontier.js';
 import { isArticleUrl, rulesFor } from '../sources/rules.js';
 import { jobLogger } from '../log.js';
+import { observeFetch } from '../runtime/metrics.js';
 
 interface Mode {
   client: HttpClient;
@@ -112,7 +113,14 @@ export function createFetchStage(ctx: AppContext): FetchStage {
     let result;
     try {
       const prev = history.prev;
-      result = await m.client.fetchPage(url, { etag: prev?.etag, lastModified: prev?.lastModified, signal });
+      const started = performance.now();
+      try {
+        result = await m.client.fetchPage(url, { etag: prev?.etag, lastModified: prev?.lastModified, signal });
+        observeFetch(result.kind === 'ok' ? 'ok' : 'not_modified', performance.now() - started);
+      } catch (err) {
+        observeFetch('error', performance.now() - started);
+        throw err;
+      }
     } catch (err) {
       if (signal?.aborted) {
         // The worker is shutting down: back to the queue at once, no attempt spent.

@@ -60,6 +60,16 @@ describe('what may listen where', () => {
     }
   });
 
+  it('says so when the port is taken', async () => {
+    const first = await serve(ctx);
+    try {
+      const port = Number(new URL(first.url).port);
+      await expect(startServer(ctx, { host: '127.0.0.1', port, token: null })).rejects.toThrow(`port ${port} on 127.0.0.1 is in use`);
+    } finally {
+      await first.close();
+    }
+  });
+
   it('`newspipe serve --host 0.0.0.0` without NEWSPIPE_TOKEN fails with a one-line reason', async () => {
     const saved = process.env.NEWSPIPE_TOKEN;
     delete process.env.NEWSPIPE_TOKEN;

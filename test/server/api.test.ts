@@ -316,7 +316,7 @@ describe('failed pages', () => {
       expect(r.status).toBe(202);
       await waitForApiRun(ctx, r.body.runId);
     }
-    const r = await request(`${api}/pages/failed?url=${encodeURIComponent(site.articleUrl(30))}`);
+    const r = await request(`${api}/pages/failed?source=${SOURCE}&url=${encodeURIComponent(site.articleUrl(30))}`);
     expect(r.status).toBe(200);
     expect(r.body.total).toBe(2);
     expect(r.body.items.every((p: { failuresOfUrl: number; httpStatus: number; prefix: string }) => p.failuresOfUrl === 2 && p.httpStatus === 404 && p.prefix === 'http-status 404')).toBe(true);

@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "Page_runId_idx" ON "Page"("runId");
+
