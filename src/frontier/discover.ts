@@ -1,6 +1,8 @@
 // Links a listing page leads to: article links (by the source's rules) and its pagination.
-import { load } from 'cheerio/slim';
+import { DomUtils, parseDocument } from 'htmlparser2';
+import type { Element } from 'domhandler';
 import { tryNormalizeUrl } from './normalize.js';
+import { htmlShapeProblem } from '../parse/html-shape.js';
 import { isArticleUrl, type SourceRules } from '../sources/rules.js';
 
 export interface ListingLinks {
@@ -25,29 +27,36 @@ function samePagedListing(a: string, b: string): boolean {
 }
 
 export function discoverListingLinks(html: string, pageUrl: string, rules: SourceRules): ListingLinks {
-  const $ = load(html);
-  const base = $('base[href]').attr('href');
-  const baseUrl = tryNormalizeUrl(base ?? '', pageUrl) ?? pageUrl;
+  // A page nested absurdly deep would take minutes to parse (see html-shape.ts): no links.
+  if (htmlShapeProblem(html)) return { articles: [], pages: [] };
+  // htmlparser2's DOM walked directly: cheerio's find() is quadratic in the number of top-level
+  // nodes (a 1 MB page of bare <p>s took seconds per selector).
+  const doc = parseDocument(html);
+  const els = DomUtils.findAll((e) => e.name === 'a' || e.name === 'link' || e.name === 'base', doc.children) as Element[];
+  const href = (e: Element) => e.attribs.href;
+  const base = els.find((e) => e.name === 'base' && href(e) !== undefined);
+  const baseUrl = tryNormalizeUrl(base ? href(base) : '', pageUrl) ?? pageUrl;
   const articles = new Set<string>();
   const pages = new Set<string>();
   const current = pageNumber(pageUrl) ?? 1;
+  const rels = (e: Element) => (e.attribs.rel ?? '').toLowerCase().split(/\s+/);
 
-  $('link[rel~="next"][href]').each((_, el) => {
-    const u = tryNormalizeUrl($(el).attr('href'), baseUrl);
+  for (const e of els) {
+    if (e.name !== 'link' || href(e) === undefined || !rels(e).includes('next')) continue;
+    const u = tryNormalizeUrl(href(e), baseUrl);
     if (u) pages.add(u);
-  });
-  $('a[href]').each((_, el) => {
-    const a = $(el);
-    const u = tryNormalizeUrl(a.attr('href'), baseUrl);
-    if (!u || u === pageUrl) return;
+  }
+  for (const e of els) {
+    if (e.name !== 'a' || href(e) === undefined) continue;
+    const u = tryNormalizeUrl(href(e), baseUrl);
+    if (!u || u === pageUrl) continue;
     if (isArticleUrl(rules, u)) {
       articles.add(u);
-      return;
+      continue;
     }
-    const rel = (a.attr('rel') ?? '').toLowerCase().split(/\s+/);
-    const text = a.text().replace(/\s+/g, ' ').trim();
+    const text = DomUtils.textContent(e).replace(/\s+/g, ' ').trim();
     const n = pageNumber(u);
-    if (rel.includes('next') || NEXT_TEXT.test(text) || (n === current + 1 && samePagedListing(u, pageUrl))) pages.add(u);
-  });
+    if (rels(e).includes('next') || NEXT_TEXT.test(text) || (n === current + 1 && samePagedListing(u, pageUrl))) pages.add(u);
+  }
   return { articles: [...articles], pages: [...pages] };
 }

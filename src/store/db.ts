@@ -18,6 +18,13 @@ export function createDb(config: Pick<Config, 'DATABASE_URL' | 'NEWSPIPE_DB_POOL
   });
   // A dropped connection must not crash the process; the next query gets a new one.
   pool.on('error', () => {});
+  // The pool's listener covers idle clients only. A checked-out client whose connection breaks
+  // (Postgres restarted, a network blip) emits 'error' on itself, and pg-pool, the adapter and
+  // transactions listen only part of the time: a reset between two statements of a transaction,
+  // or a second error after a failed query, would be unhandled and crash the worker (seen in
+  // test/reliability/postgres-outage.test.ts). The query using the client fails on its own (its
+  // job is retried) and the pool drops the client, so the event needs no handling here.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const client = new PrismaClient({ adapter: new PrismaPg(pool) }) as Db;
   Object.defineProperty(client, 'pool', { value: pool, enumerable: false });
   const disconnect = client.$disconnect.bind(client);

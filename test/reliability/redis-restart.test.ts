@@ -85,24 +85,25 @@ describe('Redis restarted mid-crawl', () => {
     procs.push(w);
     await waitFor('a third of the stories stored', async () => (await stored(ctx, KEY)) >= N / 3, 60_000, { intervalMs: 20, detail: () => w.tail() });
 
+    const before = await ctx.runs.counts(first.runId);
     await redis.down();
     await sleep(1000);
     await redis.up();
     const atRestart = await stored(ctx, KEY);
 
-    // The run is gone with the data: no counters, no jobs.
+    // The run is gone with the data. (Jobs that were running when Redis died finish, and a
+    // listing among them queues its links again under the old run id: part of it comes back.)
     await waitFor('the worker to reconnect', async () => (await ctx.redis.ping()) === 'PONG', 30_000);
     const lost = await ctx.runs.counts(first.runId);
-    expect(lost.queued).toBe(0);
+    expect(lost.queued).toBeLessThan(before.queued);
     await sleep(2000);
-    expect(await stored(ctx, KEY)).toBeLessThan(N);
 
     // A plain re-crawl is not enough: the listing pages were walked (and their ETags stored)
     // before the loss, so they answer 304 and lead nowhere.
     const plain = await seedRun(ctx, [site.listingUrl(1)], { scope: { maxDepth: 2 }, sourceKey: KEY });
     const plainCounts = await waitForRunDone(ctx, plain.runId, 30_000, () => w.tail());
-    expect(plainCounts).toMatchObject({ notModified: 1, new: 0 });
-    expect(await stored(ctx, KEY)).toBeLessThan(N);
+    expect(plainCounts).toMatchObject({ notModified: 1, new: 0, fetched: 0 });
+    const afterPlain = await stored(ctx, KEY);
 
     // Recovery: crawl again with refresh (no conditional GET). Stored stories come back
     // unchanged, the lost ones are stored; nothing twice.
@@ -113,8 +114,8 @@ describe('Redis restarted mid-crawl', () => {
     expect(report).toMatchObject({ articles: N, missing: [], createdTwice: [], revised: [], wrongLinks: [], failedPages: [] });
     expect(counts.failed).toBe(0);
     expect(counts.new + counts.unchanged).toBe(N);
-    expect(counts.new).toBeGreaterThan(0);
-    console.log(`redis (no persistence): ${atRestart} stored at the restart, the refresh run stored ${counts.new} (${counts.unchanged} unchanged); ${report.strandedPages} archived page(s) left unparsed by the lost parse jobs`);
+    expect(counts.new).toBe(N - afterPlain);
+    console.log(`redis (no persistence): ${atRestart} stored at the restart, ${afterPlain} before the refresh run, which stored ${counts.new} (${counts.unchanged} unchanged); ${report.strandedPages} archived page(s) left unparsed by the lost parse jobs`);
     w.kill('SIGTERM');
     expect((await w.exited).code).toBe(0);
   }, 150_000);

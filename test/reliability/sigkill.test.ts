@@ -7,7 +7,7 @@ import { seedRun } from '../../src/frontier/frontier.js';
 import { createFixtureSite, type FixtureSite } from '../fixture-site/index.js';
 import { disposeContext, testContext } from '../helpers/env.js';
 import { fixtureSource } from '../helpers/crawl.js';
-import { type CliProcess, ingestReport, queueCounts, startWorker, uniquePrefix, waitFor, waitForRunDone, workerEnv } from './harness.js';
+import { CliProcess, ingestReport, queueCounts, startWorker, uniquePrefix, waitFor, waitForRunDone, workerEnv } from './harness.js';
 
 const N = 80;
 const KEY = 'rel-sigkill';
@@ -24,8 +24,10 @@ beforeAll(async () => {
   await fixtureSource(ctx, site, KEY, { maxConcurrent: 8, minDelayMs: 0 });
 });
 
+const others: AppContext[] = [];
 afterAll(async () => {
   for (const p of procs) await p.stop();
+  for (const c of others) await disposeContext(c);
   await disposeContext(ctx);
   await site?.close();
 });
@@ -74,3 +76,26 @@ it('SIGKILL twice mid-crawl, restart: all stories stored exactly once, stalled j
   expect(q.fetch).toMatchObject({ active: 0, waiting: 0, failed: 0 });
   expect(q.parse).toMatchObject({ active: 0, waiting: 0, failed: 0 });
 }, 180_000);
+
+it('a `newspipe crawl` killed with SIGKILL mid-way: a `newspipe work` process finishes its run, each story once', async () => {
+  const key = 'rel-sigkill-crawl';
+  const crawlPrefix = uniquePrefix('killcrawl');
+  const c = await testContext({ NEWSPIPE_QUEUE_PREFIX: crawlPrefix });
+  others.push(c);
+  await fixtureSource(c, site, key, { maxConcurrent: 8, minDelayMs: 0 });
+  const env = workerEnv(crawlPrefix, { NEWSPIPE_FETCH_TIMEOUT_MS: '5000' });
+  const crawl = new CliProcess(['crawl', site.listingUrl(1), '--source', key, '--depth', '2'], env);
+  procs.push(crawl);
+  const started = await crawl.waitForLog(/^crawl started/);
+  const runId = String(started.runId);
+  await waitFor('a quarter of the stories stored', async () => (await c.db.article.count({ where: { source: { key } } })) >= N / 4, 60_000, { intervalMs: 20, detail: () => crawl.tail() });
+  crawl.kill('SIGKILL');
+  await crawl.exited;
+
+  const w = await startWorker(env);
+  procs.push(w);
+  const counts = await waitForRunDone(c, runId, 90_000, () => w.tail());
+  const report = await ingestReport(c, site, key, [...Array(N).keys()]);
+  expect(report).toMatchObject({ articles: N, missing: [], createdTwice: [], revised: [], wrongLinks: [], strandedPages: 0, failedPages: [] });
+  expect(counts).toMatchObject({ new: N, failed: 0, pending: 0 });
+}, 120_000);
