@@ -1,3 +1,4 @@
+import { extractionDevDir } from '../src/datasets.js';
 // Body-extraction benchmark: our generic extractor vs Readability (on linkedom), same pages,
 // same run, same metric (bag of 4-word shingles; see src/parse/generic/score.ts).
 //
@@ -41,7 +42,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { dir: '/work/shared/datasets/extraction-dev', oursOnly: false, worst: 0, repeat: 1 };
+  const a: Args = { dir: extractionDevDir(), oursOnly: false, worst: 0, repeat: 1 };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i];
     if (v === '--json') a.json = argv[++i];

@@ -1,3 +1,4 @@
+import { extractionDevDir } from '../../src/datasets.js';
 // Parsers under fuzzing (fast-check): random input, token soup, and mutations of real pages
 // (fixture site articles and listings, pages of /work/shared/datasets/extraction-dev read in
 // place, the saved text page in seeds/). Every parser returns an article that the store can
@@ -18,7 +19,7 @@ import { createFixtureSite, type FixtureSite } from '../fixture-site/index.js';
 
 const ROOT = path.join(__dirname, '../..');
 const SEED_TEXT = readFileSync(path.join(ROOT, 'seeds/000_dfeb03326fbda3cc.txt'), 'utf8');
-const DATASET = '/work/shared/datasets/extraction-dev/html';
+const DATASET = path.join(extractionDevDir(), 'html');
 const datasetFiles = existsSync(DATASET) ? readdirSync(DATASET).filter((f) => f.endsWith('.html')).sort() : [];
 /** Every 12th page of the dataset (about 40), read from where it is, never copied. */
 const datasetSample = datasetFiles.filter((_, i) => i % 12 === 0);

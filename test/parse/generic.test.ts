@@ -1,3 +1,4 @@
+import { extractionDevDir } from '../../src/datasets.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -390,7 +391,7 @@ describe('score', () => {
 });
 
 // The development set (see its README). Skipped where the folder is not available.
-const DEV = process.env.EXTRACTION_DEV_DIR ?? '/work/shared/datasets/extraction-dev';
+const DEV = extractionDevDir();
 const hasDev = existsSync(join(DEV, 'truth.jsonl'));
 
 describe.skipIf(!hasDev)('extraction-dev set', () => {
