@@ -47,7 +47,9 @@ export async function findPageFiles(inputs: string[]): Promise<FoundFile[]> {
     };
     await walk(root);
   }
-  return out;
+  // The same file named twice (or under two given folders) is one page, loaded once.
+  const seen = new Set<string>();
+  return out.filter((f) => (seen.has(f.path) ? false : (seen.add(f.path), true)));
 }
 
 function isInside(child: string, parent: string): boolean {

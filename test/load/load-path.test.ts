@@ -74,6 +74,11 @@ describe('load path', () => {
     expect(await ctx.db.articleLink.count({ where: { article: { storyCode: '967483', source: { key: 'islamtimes' } } } })).toBe(14);
   });
 
+  it('the same file named twice is loaded once', async () => {
+    const counts = await load([SEED, SEED, path.dirname(SEED)]);
+    expect(counts).toMatchObject({ total: 1, unchanged: 1, failed: 0 });
+  });
+
   it('a changed body updates the article, bumps the revision and keeps the old version', async () => {
     const text = await readFile(SEED, 'utf8');
     const changed = path.join(dir, 'changed.txt');
