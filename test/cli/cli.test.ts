@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { createFixtureSite, type FixtureSite } from '../fixture-site/index.js';
 
 const ROOT = path.join(__dirname, '../..');
@@ -31,6 +32,11 @@ function run(args: string[], env: Record<string, string> = {}, timeoutMs = 120_0
 
 let site: FixtureSite;
 beforeAll(async () => {
+  // Other test files store (and revise) the seed story in the same database: start without it.
+  const db = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await db.connect();
+  await db.query(`DELETE FROM "Article" WHERE "storyCode" = '967483' AND "sourceId" IN (SELECT id FROM "Source" WHERE key = 'islamtimes')`);
+  await db.end();
   const sync = await run(['sources', 'sync']);
   expect(sync.code, sync.stderr).toBe(0);
   site = await createFixtureSite({ articles: 15, targetPageBytes: 0 });
