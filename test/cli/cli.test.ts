@@ -115,7 +115,7 @@ describe('newspipe CLI', () => {
   });
 
   it('crawl fetches a site and prints totals', async () => {
-    const out = await run(['crawl', site.listingUrl(1), '--depth', '1']);
+    const out = await run(['crawl', site.listingUrl(1), '--depth', '1', '--processes', '2']);
     expect(out.code, out.stderr).toBe(0);
     expect(out.stdout).toMatch(/crawl [0-9a-f]+ finished in [\d.]+ s: fetched 16, new 15, updated 0, unchanged 0, skipped as known 0, failed 0/);
     const again = await run(['crawl', site.listingUrl(1), '--depth', '1']);

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { CliError, parseIntOption, Progress, withContext } from '../shared.js';
 import { seedRun, type SubmitResult } from '../../frontier/frontier.js';
 import { InvalidUrlError, normalizeUrl } from '../../frontier/normalize.js';
@@ -14,6 +16,7 @@ interface CrawlOptions {
   depth: number;
   maxPages?: number;
   concurrency?: number;
+  processes?: number;
   refresh?: boolean;
   crossSite?: boolean;
 }
@@ -84,13 +87,15 @@ export function register(program: Command) {
       .command('crawl')
       .description('fetch URLs and what they lead to, in this process, until the queues are empty; then print totals')
       .argument('<url...>', 'start URLs (listing pages or articles)')
-      .option('--concurrency <n>', 'fetches at once in this process', parseIntOption('concurrency')),
+      .option('--concurrency <n>', 'fetches at once in each process', parseIntOption('concurrency'))
+      .option('--processes <n>', 'worker processes (this one and n-1 `newspipe work` helpers: parsing is CPU-bound)', parseIntOption('processes'), 1),
   ).action(async (urls: string[], opts: CrawlOptions) => {
     const list = await collectUrls(urls);
     if (opts.concurrency) process.env.NEWSPIPE_FETCH_CONCURRENCY = String(opts.concurrency);
     await withContext(async (ctx) => {
       if (opts.concurrency) ctx.config.NEWSPIPE_FETCH_CONCURRENCY = opts.concurrency;
       const workers = startWorkers(ctx, [QUEUE.fetch, QUEUE.parse]);
+      const helpers = spawnHelpers(Math.max(0, (opts.processes ?? 1) - 1));
       const { runId, result } = await seed(ctx, list, opts);
       ctx.log.info({ runId }, `crawl started: ${describeSubmit(result)}`);
       const progress = new Progress('crawl');
@@ -103,9 +108,30 @@ export function register(program: Command) {
         250,
       );
       progress.done('done');
-      await workers.close();
+      await Promise.all([workers.close(), stopHelpers(helpers)]);
       console.log(`crawl ${runId} finished in ${((Date.now() - started) / 1000).toFixed(1)} s: ${totals(counts)}`);
       for (const f of await ctx.runs.failures(runId, 20)) console.log(`  failed: ${f}`);
     });
   });
+}
+
+/** Extra worker processes on the same queues (same environment, so the same prefix and database). */
+function spawnHelpers(n: number): ChildProcess[] {
+  const bin = fileURLToPath(new URL('../../../../bin/newspipe.js', import.meta.url));
+  return Array.from({ length: n }, () =>
+    spawn(process.execPath, [bin, 'work', '--queues', `${QUEUE.fetch},${QUEUE.parse}`], { env: process.env, stdio: ['ignore', 'ignore', 'inherit'] }),
+  );
+}
+
+async function stopHelpers(children: ChildProcess[]): Promise<void> {
+  await Promise.all(
+    children.map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          if (c.exitCode !== null) return resolve();
+          c.once('exit', () => resolve());
+          c.kill('SIGTERM');
+        }),
+    ),
+  );
 }
