@@ -1,7 +1,7 @@
 // Read side shared by the JSON API and the dashboard pages.
 import type { AppContext } from '../runtime/context.js';
 import { Prisma } from '../store/db.js';
-import { articleTotals, countArticles, listArticles, type ArticleFilter, type ArticleRecord } from '../store/queries.js';
+import { articleTotals, countArticles, listArticles, type ArticleFilter, type ArticleRecord, toArticleRecord } from '../store/queries.js';
 import type { QueueName } from '../queues/jobs.js';
 import type { RunCounts } from '../queues/runs.js';
 import type { CrawlRunInfo, CrawlRunService, ScheduleInfo, ScheduleService } from './schedules.js';
@@ -55,26 +55,9 @@ export async function getArticle(ctx: AppContext, source: string, storyCode: str
     kind: l.kind, position: l.position, title: l.title, url: l.url, snippet: l.snippet, date: l.date ? l.date.toISOString().slice(0, 10) : null,
   }));
   return {
-    source: r.source.key,
-    storyCode: r.storyCode,
-    url: r.url,
-    canonicalUrl: r.canonicalUrl,
-    title: r.title,
-    lead: r.lead,
-    body: r.body,
-    author: r.author,
-    publishedAt: r.publishedAt?.toISOString() ?? null,
+    ...toArticleRecord(r),
     modifiedAt: r.modifiedAt?.toISOString() ?? null,
-    language: r.language,
-    tags: r.tags,
-    imageUrl: r.imageUrl,
-    wordCount: r.wordCount,
-    revision: r.revision,
-    firstSeenAt: r.firstSeenAt.toISOString(),
-    lastSeenAt: r.lastSeenAt.toISOString(),
     pageId: r.pageId,
-    related: links.filter((l) => l.kind === 'related').map((l) => ({ title: l.title, url: l.url, snippet: l.snippet })),
-    featured: links.filter((l) => l.kind === 'featured').map((l) => ({ title: l.title, url: l.url, date: l.date })),
     links,
     revisions: r.revisions.map((v) => ({
       revision: v.revision, title: v.title, lead: v.lead, body: v.body, contentHash: v.contentHash,

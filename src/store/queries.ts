@@ -31,25 +31,14 @@ export interface ArticleRecord {
   featured: { title: string; url: string | null; date: string | null }[];
 }
 
-function where(f: ArticleFilter) {
-  return {
-    ...(f.source ? { source: { key: f.source } } : {}),
-    ...(f.since || f.until ? { publishedAt: { ...(f.since ? { gte: f.since } : {}), ...(f.until ? { lte: f.until } : {}) } } : {}),
-    ...(f.q
-      ? { OR: [{ title: { contains: f.q, mode: 'insensitive' as const } }, { body: { contains: f.q, mode: 'insensitive' as const } }] }
-      : {}),
-  };
-}
+type ArticleRow = Awaited<ReturnType<Db['article']['findFirstOrThrow']>> & {
+  source: { key: string };
+  links: { kind: 'related' | 'featured'; title: string; url: string | null; snippet: string | null; date: Date | null }[];
+};
 
-export async function listArticles(db: Db, f: ArticleFilter = {}): Promise<ArticleRecord[]> {
-  const rows = await db.article.findMany({
-    where: where(f),
-    orderBy: [{ publishedAt: { sort: 'desc', nulls: 'last' } }, { id: 'desc' }],
-    take: f.limit ?? 100,
-    skip: f.offset ?? 0,
-    include: { source: { select: { key: true } }, links: { orderBy: [{ kind: 'asc' }, { position: 'asc' }] } },
-  });
-  return rows.map((r) => ({
+/** An article row (with its source key and links in order) as users see it. */
+export function toArticleRecord(r: ArticleRow): ArticleRecord {
+  return {
     source: r.source.key,
     storyCode: r.storyCode,
     url: r.url,
@@ -70,7 +59,28 @@ export async function listArticles(db: Db, f: ArticleFilter = {}): Promise<Artic
     featured: r.links
       .filter((l) => l.kind === 'featured')
       .map((l) => ({ title: l.title, url: l.url, date: l.date ? l.date.toISOString().slice(0, 10) : null })),
-  }));
+  };
+}
+
+function where(f: ArticleFilter) {
+  return {
+    ...(f.source ? { source: { key: f.source } } : {}),
+    ...(f.since || f.until ? { publishedAt: { ...(f.since ? { gte: f.since } : {}), ...(f.until ? { lte: f.until } : {}) } } : {}),
+    ...(f.q
+      ? { OR: [{ title: { contains: f.q, mode: 'insensitive' as const } }, { body: { contains: f.q, mode: 'insensitive' as const } }] }
+      : {}),
+  };
+}
+
+export async function listArticles(db: Db, f: ArticleFilter = {}): Promise<ArticleRecord[]> {
+  const rows = await db.article.findMany({
+    where: where(f),
+    orderBy: [{ publishedAt: { sort: 'desc', nulls: 'last' } }, { id: 'desc' }],
+    take: f.limit ?? 100,
+    skip: f.offset ?? 0,
+    include: { source: { select: { key: true } }, links: { orderBy: [{ kind: 'asc' }, { position: 'asc' }] } },
+  });
+  return rows.map(toArticleRecord);
 }
 
 export async function countArticles(db: Db, f: ArticleFilter = {}): Promise<number> {
