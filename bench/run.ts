@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { runMeasured, cpuOfPid, type Measured } from './proc.js';
-import { runMicro } from './micro.js';
+import { runMicro, loadPathRate, storeRate } from './micro.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const PG = process.env.BENCH_PG ?? 'postgresql://postgres@127.0.0.1:5432';
@@ -180,7 +180,16 @@ if (SCENARIOS.includes('cpu')) report.cpu = await sideBySide('latency 0', 0, CON
 if (SCENARIOS.includes('io')) report.io = await sideBySide('latency 100 ms', 100, 64);
 if (SCENARIOS.includes('recrawl')) report.recrawl = await recrawl(CONC);
 if (SCENARIOS.includes('memory')) report.memory = await memory(CONC);
-if (SCENARIOS.includes('micro')) report.micro = await runMicro();
+if (SCENARIOS.includes('micro')) {
+  const micro: Record<string, number> = await runMicro();
+  const db = await freshDb('newspipe_bench');
+  const mig = await node(['bin/newspipe.js', 'migrate'], { DATABASE_URL: db, LOG_LEVEL: 'warn' });
+  if (mig.code !== 0) throw new Error(`migrate failed: ${mig.stderr}`);
+  micro.load_files_per_sec = await loadPathRate(db);
+  micro.store_articles_per_sec = await storeRate(db);
+  console.error(`[micro] load path ${micro.load_files_per_sec.toFixed(0)} files/s, store path ${micro.store_articles_per_sec.toFixed(0)} articles/s`);
+  report.micro = micro;
+}
 
 mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
 const file = path.join(ROOT, 'bench/results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
