@@ -13,7 +13,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { AppContext } from '../runtime/context.js';
 import type { ResolveAll } from '../fetch/address-guard.js';
 import { checkServerAccess, registerAuth, ServerConfigError, wantsHtml, withoutToken } from './auth.js';
-import { declaredScheduleService, prismaCrawlRunService, type CrawlRunService, type ScheduleService } from './schedules.js';
+import { declaredScheduleService, type CrawlRunService, type ScheduleService } from './schedules.js';
+import { crawlRunService } from '../schedule/service.js';
 import type { Services } from './data.js';
 import { HttpError } from './validation.js';
 import { healthPlugin } from './health.js';
@@ -82,7 +83,8 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Pr
     token: token || null,
     services: {
       schedules: opts.schedules ?? declaredScheduleService(ctx),
-      crawlRuns: opts.crawlRuns ?? prismaCrawlRunService(ctx),
+      // Reading runs needs nothing but the table; recording API runs is left to the caller's service.
+      crawlRuns: opts.crawlRuns ?? readOnlyRuns(ctx),
     },
     csrf: randomBytes(24).toString('base64url'),
     resolveAll: opts.resolveAll,
@@ -200,4 +202,9 @@ export async function startServer(ctx: AppContext, opts: ServerOptions = {}): Pr
   const addr = app.server.address() as AddressInfo;
   const shown = addr.family === 'IPv6' || addr.address.includes(':') ? `[${addr.address}]` : addr.address;
   return { app, url: `http://${shown}:${addr.port}`, close: () => app.close() };
+}
+
+function readOnlyRuns(ctx: AppContext): CrawlRunService {
+  const { listCrawlRuns, getCrawlRun } = crawlRunService(ctx);
+  return { listCrawlRuns, getCrawlRun };
 }

@@ -1,8 +1,8 @@
 // What the API and the dashboard need from the scheduler (src/schedule/) and the CrawlRun
 // table. The scheduler provides a `ScheduleService` and a `CrawlRunService`
-// (`buildServer(ctx, { schedules, crawlRuns })`); until then the defaults below work from what
-// exists: schedules as declared in the sources file (no pause/resume), "run now" as a crawl of
-// the source's entry points, and CrawlRun rows when `ctx.db.crawlRun` exists (else none).
+// (`buildServer(ctx, { schedules, crawlRuns })`, as `serve` and `start` do). Without them the
+// server reads CrawlRun rows itself, and the default below serves schedules as declared in the
+// sources file (no pause/resume) with "run now" as a crawl of the source's entry points.
 import type { AppContext } from '../runtime/context.js';
 import { seedRun } from '../frontier/frontier.js';
 import { HttpError } from './validation.js';
@@ -112,82 +112,6 @@ export function declaredScheduleService(ctx: AppContext): ScheduleService {
     },
     async resume() {
       throw new HttpError(501, 'resuming schedules needs the scheduler, which this build does not run yet');
-    },
-  };
-}
-
-type Row = Record<string, unknown>;
-const COUNT_COLUMNS = ['discovered', 'new', 'updated', 'unchanged', 'failed', 'known', 'skipped', 'fetched', 'notModified', 'listings', 'rechecked', 'queued'];
-const str = (v: unknown) => (typeof v === 'string' ? v : v == null ? null : String(v));
-const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : typeof v === 'string' ? v : null);
-
-/** Maps a CrawlRun row whatever its exact columns (see the expected model in the report / schedules.ts header). */
-export function crawlRunFromRow(r: Row, sourceKeys: Map<number, string>): CrawlRunInfo {
-  const src = r.source as Row | undefined;
-  // Counts as one JSON column, or as one integer column per counter.
-  let counts: Record<string, number> | null = r.counts && typeof r.counts === 'object' ? (r.counts as Record<string, number>) : null;
-  if (!counts) {
-    const cols = COUNT_COLUMNS.filter((k) => typeof r[k] === 'number');
-    if (cols.length) counts = Object.fromEntries(cols.map((k) => [k, r[k] as number]));
-  }
-  return {
-    runId: String(r.runId ?? r.id),
-    source: str(src?.key) ?? str(r.sourceKey) ?? (typeof r.sourceId === 'number' ? (sourceKeys.get(r.sourceId) ?? null) : null),
-    trigger: str(r.trigger),
-    status: str(r.status),
-    startedAt: iso(r.startedAt ?? r.createdAt),
-    finishedAt: iso(r.finishedAt),
-    counts,
-    error: str(r.error),
-  };
-}
-
-/** CrawlRun rows through Prisma when the model exists (`ctx.db.crawlRun`), else none. */
-export function prismaCrawlRunService(ctx: AppContext): CrawlRunService {
-  type Delegate = { findMany(args: unknown): Promise<Row[]>; findFirst(args: unknown): Promise<Row | null> };
-  const model = () => (ctx.db as unknown as { crawlRun?: Delegate }).crawlRun;
-  let warned = false;
-  const failed = (err: unknown) => {
-    if (!warned) ctx.log.warn({ err: (err as Error).message }, 'reading CrawlRun rows failed; the model does not have the expected fields');
-    warned = true;
-  };
-  const keys = async () => new Map((await ctx.db.source.findMany({ select: { id: true, key: true } })).map((s) => [s.id, s.key]));
-  const idField = async (m: Delegate, runId: string) => {
-    for (const where of [{ id: runId }, { runId }]) {
-      try {
-        const row = await m.findFirst({ where });
-        if (row) return row;
-      } catch {
-        /* that column does not exist */
-      }
-    }
-    return null;
-  };
-  return {
-    async listCrawlRuns(filter = {}) {
-      const m = model();
-      if (!m?.findMany) return [];
-      const sourceKeys = await keys();
-      const sourceId = filter.source ? [...sourceKeys].find(([, k]) => k === filter.source)?.[0] : undefined;
-      if (filter.source && sourceId === undefined) return [];
-      try {
-        const rows = await m.findMany({
-          where: sourceId !== undefined ? { sourceId } : {},
-          orderBy: { startedAt: 'desc' },
-          take: filter.limit ?? 50,
-          skip: filter.offset ?? 0,
-        });
-        return rows.map((r) => crawlRunFromRow(r, sourceKeys));
-      } catch (err) {
-        failed(err);
-        return [];
-      }
-    },
-    async getCrawlRun(runId) {
-      const m = model();
-      if (!m?.findFirst) return null;
-      const row = await idField(m, runId);
-      return row ? crawlRunFromRow(row, await keys()) : null;
     },
   };
 }
