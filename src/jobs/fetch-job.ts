@@ -1,13 +1,14 @@
 // Fetch stage handler: politeness, robots.txt, conditional GET, archive, then parse.
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { AppContext } from '../runtime/context.js';
-import type { FetchJob } from '../queues/jobs.js';
+import type { FetchJob, ParseJob } from '../queues/jobs.js';
 import {
   createHostLimiter, createHttpClient, createRetryPolicy, createRobotsCache, isFetchError,
   type HttpClient, type HostLimiter, type RetryPolicy, type RobotsCache,
 } from '../fetch/index.js';
 import { archivePage, recordFailedPage } from '../store/pages.js';
 import { enqueueParse } from './load-job.js';
+import { parseArchivedPage } from './parse-job.js';
 import { finishUrl } from '../frontier/frontier.js';
 import { isArticleUrl, rulesFor } from '../sources/rules.js';
 import { jobLogger } from '../log.js';
@@ -29,7 +30,16 @@ export interface FetchStage {
   close(): Promise<void>;
 }
 
-export function createFetchStage(ctx: AppContext): FetchStage {
+export interface FetchStageOptions {
+  /**
+   * Parse each page in the job that fetched it (this process runs the parse stage too): the
+   * decoded page goes straight to the parser, with no parse job's queue round trips and no
+   * read-back from the archive. Otherwise a parse job is queued for whichever process parses.
+   */
+  parseInline: boolean;
+}
+
+export function createFetchStage(ctx: AppContext, opts: FetchStageOptions): FetchStage {
   const c = ctx.config;
   const prefix = c.NEWSPIPE_QUEUE_PREFIX;
   const mode = (allowPrivate: boolean, tag: string): Mode => {
@@ -82,11 +92,14 @@ export function createFetchStage(ctx: AppContext): FetchStage {
     };
 
     // A re-run after a crash past the archive step (the job stalled, or failed on Redis): the
-    // page is there, so it is handed to parse again (same parse job id) rather than fetched and
-    // archived twice.
+    // page is there, so it is parsed again (or its parse job queued again, same job id) rather
+    // than fetched and archived twice.
     // One query answers both questions this job asks the archive: did this run fetch the URL
     // already, and what did this source's last copy say for a conditional GET.
     const history = await pageHistory(ctx, url, runId, source.id, !scope.refresh);
+    const parseData = (pageId: number): ParseJob => ({
+      pageId, sourceKey: source.key, runId, depth, scope, site, ...(listing ? { listing } : {}), countFetch: true,
+    });
     if (runId) {
       const done = history.done;
       if (done?.status === 'not_modified') {
@@ -94,7 +107,11 @@ export function createFetchStage(ctx: AppContext): FetchStage {
         return { status: 304, repeated: true };
       }
       if (done) {
-        await enqueueParse(ctx, { pageId: done.id, sourceKey: source.key, runId, depth, scope, site, ...(listing ? { listing } : {}) });
+        if (opts.parseInline) {
+          log.info({ pageId: done.id }, 'fetched before; parsing the archived copy');
+          return { pageId: done.id, repeated: true, ...(await parseArchivedPage(ctx, { id: job.id, queue: 'fetch', data: parseData(done.id) })) };
+        }
+        await enqueueParse(ctx, parseData(done.id));
         log.info({ pageId: done.id }, 'fetched before; parse queued again');
         return { pageId: done.id, repeated: true };
       }
@@ -159,16 +176,16 @@ export function createFetchStage(ctx: AppContext): FetchStage {
       },
       result.body,
     );
-    ctx.handoff.put(pageId, {
-      text: result.text,
-      page: {
-        origin: 'fetch', url, finalUrl: result.finalUrl, path: null, contentType: result.contentType, charset: result.charset,
-        sourceId: source.id, source, outcome: null, storyCode: null,
-      },
-    });
-    if (runId) await ctx.runs.add(runId, 'fetched');
-    await enqueueParse(ctx, { pageId, sourceKey: source.key, runId, depth, scope, site, ...(listing ? { listing } : {}) });
     log.debug({ pageId, status: result.status, bytes: result.bytes, ms: Math.round(result.timings.totalMs) }, 'fetched');
+    if (opts.parseInline) {
+      const page = {
+        origin: 'fetch' as const, url, finalUrl: result.finalUrl, path: null, contentType: result.contentType, charset: result.charset,
+        sourceId: source.id, source, outcome: null, storyCode: null,
+      };
+      const parsed = await parseArchivedPage(ctx, { id: job.id, queue: 'fetch', data: parseData(pageId) }, { text: result.text, page });
+      return { pageId, status: result.status, ...parsed };
+    }
+    await enqueueParse(ctx, parseData(pageId));
     return { pageId, status: result.status };
   }
 

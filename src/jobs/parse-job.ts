@@ -28,19 +28,52 @@ export interface ParseOutcome {
   repeated?: boolean;
 }
 
+/** A page the fetch stage has just archived, decoded, handed to the parse stage in the same job. */
+export interface FetchedPage {
+  text: string;
+  page: {
+    origin: 'fetch';
+    url: string;
+    finalUrl: string | null;
+    path: null;
+    contentType: string | null;
+    charset: string | null;
+    sourceId: number;
+    source: SourceRow;
+    outcome: null;
+    storyCode: null;
+  };
+}
+
+/** What a parse runs for: a job of the parse queue, or a fetch job parsing its page inline. */
+export interface ParseTask {
+  id?: string;
+  queue: 'parse' | 'fetch';
+  data: ParseJob;
+}
+
 export async function handleParseJob(ctx: AppContext, job: Job<ParseJob>): Promise<ParseOutcome> {
+  return parseArchivedPage(ctx, { id: job.id, queue: 'parse', data: job.data });
+}
+
+/**
+ * Parses an archived page and stores what it holds. `handed` is the page as the fetch stage has
+ * it in memory (it was archived a moment ago); without it the page is read back from the archive.
+ */
+export async function parseArchivedPage(ctx: AppContext, task: ParseTask, handed: FetchedPage | null = null): Promise<ParseOutcome> {
+  const job = task;
   const { pageId, runId, reparse } = job.data;
-  // Fetched by this process a moment ago: the decoded page is still in memory.
-  const handed = reparse ? null : ctx.handoff.take(pageId);
   const rec = handed ? { page: handed.page, raw: null } : await readPage(ctx.db, pageId);
   if (!rec) throw new UnrecoverableError(`page ${pageId} does not exist`);
   const { page, raw } = rec;
   const what = page.path ? path.basename(page.path) : (page.url ?? `page ${pageId}`);
-  let log = jobLogger(ctx.log, { id: job.id, queue: 'parse' }, { url: page.url, path: page.path, source: job.data.sourceKey ?? page.source?.key });
+  let log = jobLogger(ctx.log, { id: job.id, queue: task.queue }, { url: page.url, path: page.path, source: job.data.sourceKey ?? page.source?.key });
   // A fetched URL is finished (for the frontier and the run) once its page is parsed or failed;
   // the run counts each URL or loaded page once, however often this job runs.
   const fetched = page.origin === 'fetch' && page.url != null;
-  const finish = async (by: RunIncrements, failure?: string) => {
+  const finish = async (counts: RunIncrements, failure?: string) => {
+    // The page's fetch is counted with its outcome, once (see ParseJob.countFetch).
+    const by = job.data.countFetch ? { ...counts, fetched: 1 } : counts;
     if (fetched) await finishUrl(ctx, runId, page.url!, by, failure);
     else if (runId) await finishItem(ctx, runId, `page:${pageId}`, by, failure);
   };

@@ -54,6 +54,8 @@ export interface ParseJob {
   /** Site of the seed this page descends from (same-site rule). */
   site?: string;
   listing?: ListingPosition;
+  /** The run's `fetched` counter is added when the URL is finished (with its outcome, once). */
+  countFetch?: boolean;
 }
 
 export interface FetchJob {

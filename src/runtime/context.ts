@@ -6,7 +6,6 @@ import { createDb, type Db } from '../store/db.js';
 import { SourceCache } from '../store/sources.js';
 import { closeQueues, createQueues, createRedis, type Queues } from '../queues/connection.js';
 import { RunTracker } from '../queues/runs.js';
-import { PageHandoff } from '../jobs/page-handoff.js';
 
 export interface AppContext {
   config: Config;
@@ -17,8 +16,6 @@ export interface AppContext {
   queues: Queues;
   runs: RunTracker;
   sources: SourceCache;
-  /** Pages fetched by this process, handed to its own parse jobs without a database read. */
-  handoff: PageHandoff;
 }
 
 export function createContext(config: Config, log: Logger): AppContext {
@@ -34,7 +31,6 @@ export function createContext(config: Config, log: Logger): AppContext {
     queues,
     runs: new RunTracker(redis, config.NEWSPIPE_QUEUE_PREFIX),
     sources: new SourceCache(db),
-    handoff: new PageHandoff(),
   };
 }
 

@@ -15,14 +15,15 @@ interface QueueBinding {
   close?: () => Promise<void>;
 }
 
-function bind(ctx: AppContext, q: QueueName): QueueBinding {
+function bind(ctx: AppContext, q: QueueName, all: QueueName[]): QueueBinding {
   switch (q) {
     case QUEUE.load:
       return { process: (job) => handleLoadJob(ctx, job), options: { concurrency: ctx.config.NEWSPIPE_LOAD_CONCURRENCY } };
     case QUEUE.parse:
       return { process: (job) => handleParseJob(ctx, job), options: { concurrency: ctx.config.NEWSPIPE_PARSE_CONCURRENCY } };
     case QUEUE.fetch: {
-      const stage = createFetchStage(ctx);
+      // With the parse stage in this process too, a fetch job parses its own page.
+      const stage = createFetchStage(ctx, { parseInline: all.includes(QUEUE.parse) });
       return {
         process: (job, token, signal) => stage.handle(job, token, signal),
         options: {
@@ -52,7 +53,7 @@ export function startWorkers(ctx: AppContext, queues: QueueName[] = ALL_QUEUES):
   const bindings: QueueBinding[] = [];
   const connections: ReturnType<typeof createRedis>[] = [];
   for (const q of queues) {
-    const b = bind(ctx, q);
+    const b = bind(ctx, q, queues);
     bindings.push(b);
     const connection = createRedis(ctx.config);
     connections.push(connection);

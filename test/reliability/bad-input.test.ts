@@ -206,16 +206,19 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-/** The page failed with `reason`, the fetch or parse job failed with it too. */
+/** The page failed with `reason` in the fetch or the parse stage; its job failed with it too. */
 async function expectFailed(p: string, reason: RegExp, opts: { stage: 'fetch' | 'parse'; hits?: number }) {
   const page = await pageOf(p);
   expect(page, p).toBeTruthy();
   expect(page!.status).toBe('failed');
   expect(page!.error).toMatch(reason);
-  const job = opts.stage === 'fetch'
-    ? await failedJob('fetch', (j) => j.data.url === url(p))
-    : await failedJob('parse', (j) => j.data.pageId === page!.id);
+  // A fetched page is parsed by the job that fetched it when the process runs both stages (this
+  // worker does), so a parse failure fails that fetch job, with the parser's reason.
+  const job = await failedJob('fetch', (j) => j.data.url === url(p));
   expect(job, `failed ${opts.stage} job for ${p}`).toBeTruthy();
+  // A parse failure comes after the archive; a fetch failure has nothing to archive.
+  if (opts.stage === 'parse') expect(page!.contentHash).not.toBeNull();
+  else expect(page!.contentHash).toBeNull();
   expect(job!.failedReason).toMatch(reason);
   if (opts.hits !== undefined) expect(hits.get(p)?.length ?? 0).toBe(opts.hits);
   return page!;

@@ -43,7 +43,10 @@ it(`${WORKERS} worker processes, prefix ${prefix}: each story once, host limit $
     // application_name tells the processes' connections apart in pg_stat_activity.
     const url = new URL(process.env.DATABASE_URL!);
     url.searchParams.set('application_name', `nprel-w${i}`);
-    procs.push(await startWorker(workerEnv(prefix, { DATABASE_URL: url.toString(), NEWSPIPE_DB_POOL_SIZE: String(POOL), NEWSPIPE_FETCH_CONCURRENCY: '8' })));
+    // The last one only fetches (as a fetch tier would): its pages go to the others through
+    // parse jobs, where the others parse what they fetch themselves in the fetch job.
+    const args = i === WORKERS - 1 ? ['--queues', 'fetch,crawl'] : [];
+    procs.push(await startWorker(workerEnv(prefix, { DATABASE_URL: url.toString(), NEWSPIPE_DB_POOL_SIZE: String(POOL), NEWSPIPE_FETCH_CONCURRENCY: '8' }), args));
   }
   const db = new URL(process.env.DATABASE_URL!).pathname.slice(1);
   const maxConnections = new Map<string, number>();
@@ -68,8 +71,10 @@ it(`${WORKERS} worker processes, prefix ${prefix}: each story once, host limit $
   expect(report).toMatchObject({ articles: N, missing: [], createdTwice: [], revised: [], wrongLinks: [], strandedPages: 0, failedPages: [], refetched: [] });
   expect(counts).toMatchObject({ new: N, failed: 0, pending: 0 });
 
-  // Every process took part.
-  for (const p of procs) expect(p.logsWith('article stored').length, `pid ${p.pid}`).toBeGreaterThan(0);
+  // Every process took part: the full workers stored stories, the fetch-only one queued parse
+  // jobs (no other process queues any) that the others ran.
+  for (const p of procs.slice(0, -1)) expect(p.logsWith('article stored').length, `pid ${p.pid}`).toBeGreaterThan(0);
+  expect(procs.at(-1)!.logsWith('article stored')).toHaveLength(0);
   // The host limit holds across processes, and was reached.
   expect(site.stats.maxInFlight).toBeLessThanOrEqual(MAX_CONCURRENT);
   expect(site.stats.maxInFlight).toBe(MAX_CONCURRENT);
@@ -83,5 +88,7 @@ it(`${WORKERS} worker processes, prefix ${prefix}: each story once, host limit $
   expect(keys.some((k) => k.startsWith(`${prefix}:parse:`))).toBe(true);
   const q = await queueCounts(ctx);
   expect(q.fetch.completed).toBe(N + Math.ceil(N / 20));
+  expect(q.parse.completed).toBeGreaterThan(0);
+  expect(q.parse.failed).toBe(0);
   console.log(`multi: per-process articles ${procs.map((p) => p.logsWith('article stored').length).join('/')}, max DB connections ${JSON.stringify(Object.fromEntries(maxConnections))}, host maxInFlight ${site.stats.maxInFlight}`);
 }, 180_000);
