@@ -17,8 +17,9 @@
 // slot, as multi-key scripts require. (A prefix containing its own `{...}` also works but puts
 // every host in one slot.)
 
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { luaScript, runScript, type LuaScript } from '../queues/lua.js';
 
 export interface HostLimits {
   /** Requests in flight at once for the host, across all processes. */
@@ -142,27 +143,14 @@ redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 return redis.call('ZCARD', KEYS[1])
 `;
 
-interface Script {
-  lua: string;
-  sha: string;
-}
-const script = (lua: string): Script => ({ lua, sha: createHash('sha1').update(lua).digest('hex') });
 const SCRIPTS = {
-  acquire: script(ACQUIRE_LUA),
-  extend: script(EXTEND_LUA),
-  release: script(RELEASE_LUA),
-  count: script(COUNT_LUA),
+  acquire: luaScript(ACQUIRE_LUA),
+  extend: luaScript(EXTEND_LUA),
+  release: luaScript(RELEASE_LUA),
+  count: luaScript(COUNT_LUA),
 };
 
-/** EVALSHA, falling back to EVAL once when the server does not have the script cached. */
-async function run(redis: LimiterRedis, s: Script, keys: string[], args: (string | number)[]): Promise<unknown> {
-  try {
-    return await redis.evalsha(s.sha, keys.length, ...keys, ...args);
-  } catch (err) {
-    if (!String((err as Error)?.message ?? '').includes('NOSCRIPT')) throw err;
-    return redis.eval(s.lua, keys.length, ...keys, ...args);
-  }
-}
+const run = (redis: LimiterRedis, s: LuaScript, keys: string[], args: (string | number)[]) => runScript(redis, s, keys, args);
 
 /** Lower-case, no trailing dot, no port: politeness is per host name. */
 export function normalizeHost(hostOrUrl: string): string {

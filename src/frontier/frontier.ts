@@ -9,6 +9,7 @@ import { newRunId, type RunCounter } from '../queues/runs.js';
 import { isArticleUrl, rulesFor, storyCodeFromUrl } from '../sources/rules.js';
 import type { SourceRow } from '../store/sources.js';
 import { onRunDrained } from '../schedule/finalize.js';
+import { luaScript, runScript } from '../queues/lua.js';
 
 export interface Candidate {
   url: string;
@@ -86,6 +87,7 @@ if queued > 0 then
 end
 return out
 `;
+const ADMIT = luaScript(ADMIT_LUA);
 
 /**
  * Queues the candidates that pass. Counts each queued URL as `pending` on the run; whoever
@@ -151,10 +153,9 @@ export async function submitUrls(
   //    pending reach 0 early.
   const admit: Item[] = [...mine];
   if (fresh.length) {
-    const codes = (await ctx.redis.eval(
-      ADMIT_LUA, 3, k.admitted, k.budget, k.counters,
+    const codes = (await runScript(ctx.redis, ADMIT, [k.admitted, k.budget, k.counters], [
       owner, scope.maxPages ?? -1, k.claim(''), runId, CLAIM_TTL_SECONDS, RUN_KEY_TTL_SECONDS, ...fresh.map((s) => s.hash),
-    )) as number[];
+    ])) as number[];
     fresh.forEach((s, i) => {
       const code = Number(codes[i]);
       if (code === 1 || code === 2) admit.push(s);
@@ -175,11 +176,15 @@ export async function submitUrls(
 }
 
 // Finishes one item of a run once: the first call adds its counters (and failure line), later
-// calls (a job re-run after a crash, a command resent after a lost reply) change nothing.
-// KEYS: finished, counters, failures. ARGV: item, key ttl s, failure line ('' = none), then
-// counter/increment pairs.
-const FINISH_LUA = `
-if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+// calls (a job re-run after a crash, a command resent after a lost reply) change nothing. A URL's
+// claim (KEYS[4], when given) is released either way. Returns {counted now (1/0), pending}.
+// KEYS: finished, counters, failures[, claim]. ARGV: item, key ttl s, failure line ('' = none),
+// then counter/increment pairs.
+const FINISH = luaScript(`
+if KEYS[4] then redis.call('DEL', KEYS[4]) end
+if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then
+  return {0, tonumber(redis.call('HGET', KEYS[2], 'pending') or '0')}
+end
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 for i = 4, #ARGV, 2 do redis.call('HINCRBY', KEYS[2], ARGV[i], ARGV[i + 1]) end
 redis.call('EXPIRE', KEYS[2], ARGV[2])
@@ -188,33 +193,42 @@ if ARGV[3] ~= '' then
   redis.call('LTRIM', KEYS[3], 0, 999)
   redis.call('EXPIRE', KEYS[3], ARGV[2])
 end
-return 1
-`;
+return {1, tonumber(redis.call('HGET', KEYS[2], 'pending') or '0')}
+`);
 
 export type RunIncrements = Partial<Record<RunCounter, number>>;
+
+async function finish(ctx: AppContext, runId: string, item: string, by: RunIncrements, failure: string | undefined, claim?: string) {
+  const k = keys(ctx, runId);
+  const pairs = Object.entries(by).filter(([, n]) => n).flatMap(([f, n]) => [f, String(n)]);
+  const [counted, pending] = (await runScript(ctx.redis, FINISH, [k.finished, k.counters, k.failures, ...(claim ? [claim] : [])], [
+    item, RUN_KEY_TTL_SECONDS, failure ?? '', ...pairs,
+  ])) as [number, number];
+  return { counted: Number(counted) === 1, pending: Number(pending) };
+}
 
 /**
  * Counts `by` (and `failure`, a line for the run's failure list) for `item` of the run, once
  * however often it is called. Returns whether this call counted it.
  */
 export async function finishItem(ctx: AppContext, runId: string, item: string, by: RunIncrements, failure?: string): Promise<boolean> {
-  const k = keys(ctx, runId);
-  const pairs = Object.entries(by).filter(([, n]) => n).flatMap(([f, n]) => [f, String(n)]);
-  const done = await ctx.redis.eval(FINISH_LUA, 3, k.finished, k.counters, k.failures, item, RUN_KEY_TTL_SECONDS, failure ?? '', ...pairs);
-  return Number(done) === 1;
+  return (await finish(ctx, runId, item, by, failure)).counted;
 }
 
 /**
  * A queued URL is done (stored, unchanged, listing walked, or failed for good): its claim is
- * released and, once per URL and run, it stops being pending and `by` is counted. The call that
- * brings the run's `pending` to 0 ends its CrawlRun, if it has one (see schedule/finalize.ts).
+ * released and, once per URL and run, it stops being pending and `by` is counted, in one script.
+ * The call that finds the run's `pending` at 0 ends its CrawlRun, if it has one (see
+ * schedule/finalize.ts); a re-run of that call does it again, harmlessly.
  */
 export async function finishUrl(ctx: AppContext, runId: string | undefined, url: string, by: RunIncrements = {}, failure?: string): Promise<void> {
-  await ctx.redis.del(keys(ctx, runId ?? '-').claim(urlHash(url)));
-  if (runId) {
-    await finishItem(ctx, runId, `url:${urlHash(url)}`, { ...by, pending: -1 }, failure);
-    await onRunDrained(ctx, runId);
+  const claim = keys(ctx, runId ?? '-').claim(urlHash(url));
+  if (!runId) {
+    await ctx.redis.del(claim);
+    return;
   }
+  const { pending } = await finish(ctx, runId, `url:${urlHash(url)}`, { ...by, pending: -1 }, failure, claim);
+  if (pending <= 0) await onRunDrained(ctx, runId);
 }
 
 /**

@@ -6,7 +6,7 @@ import {
   createHostLimiter, createHttpClient, createRetryPolicy, createRobotsCache, isFetchError,
   type HttpClient, type HostLimiter, type RetryPolicy, type RobotsCache,
 } from '../fetch/index.js';
-import { archivePage, recordFailedPage } from '../store/pages.js';
+import { archivePage, pageHistory, recordFailedPage } from '../store/pages.js';
 import { enqueueParse } from './load-job.js';
 import { parseArchivedPage } from './parse-job.js';
 import { finishUrl } from '../frontier/frontier.js';
@@ -94,9 +94,7 @@ export function createFetchStage(ctx: AppContext, opts: FetchStageOptions): Fetc
     // A re-run after a crash past the archive step (the job stalled, or failed on Redis): the
     // page is there, so it is parsed again (or its parse job queued again, same job id) rather
     // than fetched and archived twice.
-    // One query answers both questions this job asks the archive: did this run fetch the URL
-    // already, and what did this source's last copy say for a conditional GET.
-    const history = await pageHistory(ctx, url, runId, source.id, !scope.refresh);
+    const history = await pageHistory(ctx.db, url, runId, source.id, !scope.refresh);
     const parseData = (pageId: number): ParseJob => ({
       pageId, sourceKey: source.key, runId, depth, scope, site, ...(listing ? { listing } : {}), countFetch: true,
     });
@@ -204,26 +202,4 @@ export function createFetchStage(ctx: AppContext, opts: FetchStageOptions): Fetc
       await Promise.all([internal, external].flatMap((x) => [x.client.close(), x.plain.close()]));
     },
   };
-}
-
-interface PageHistory {
-  /** This run's page of the URL, if it fetched it before (a re-run after a crash). */
-  done: { id: number; status: string } | null;
-  /** Validators of this source's last copy (another source's copy says nothing about ours). */
-  prev: { etag: string | null; lastModified: string | null } | null;
-}
-
-async function pageHistory(ctx: AppContext, url: string, runId: string | undefined, sourceId: number, conditional: boolean): Promise<PageHistory> {
-  const res = await ctx.db.pool.query<PageHistory>(
-    `SELECT
-       (SELECT json_build_object('id', id, 'status', status) FROM "Page"
-         WHERE $2::text IS NOT NULL AND "runId" = $2 AND url = $1 AND origin = 'fetch' AND status <> 'failed'
-         ORDER BY id DESC LIMIT 1) AS done,
-       (SELECT json_build_object('etag', etag, 'lastModified', "lastModified") FROM "Page"
-         WHERE $4 AND url = $1 AND origin = 'fetch' AND "sourceId" = $3 AND status <> 'failed'
-           AND (etag IS NOT NULL OR "lastModified" IS NOT NULL)
-         ORDER BY id DESC LIMIT 1) AS prev`,
-    [url, runId ?? null, sourceId, conditional],
-  );
-  return res.rows[0];
 }

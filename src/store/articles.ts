@@ -1,14 +1,16 @@
 // Article storage: dedup by (source, story code), revisions on a changed title or body, and
 // each article, its links and its page's outcome written in one transaction.
 //
-// Writes are batched: concurrent `storeArticle` calls within a few milliseconds share one
-// transaction of about eight statements, whatever the batch size. Stories are locked with
+// Writes are batched: concurrent `storeArticle` calls share one transaction of about eight
+// statements, whatever the batch size (group commit: calls made while a batch is being written
+// go together in the next). Stories are locked with
 // transaction-scoped advisory locks, taken in sorted order so that writers in several processes
 // cannot deadlock, and a story appears at most once per batch.
 import type { Db } from './db.js';
 import type { ParsedArticle, ParsedLink } from '../parse/types.js';
 import type { ArticleOutcome } from '../queues/jobs.js';
 import { sha256 } from './pages.js';
+import { Batcher } from './batcher.js';
 
 export interface StoreResult {
   outcome: ArticleOutcome;
@@ -43,87 +45,23 @@ interface Pending {
   sourceId: number;
   article: ParsedArticle;
   pageId: number | null;
-  resolve: (r: StoreResult) => void;
-  reject: (e: unknown) => void;
 }
 
-const keyOf = (p: { sourceId: number; article: { storyCode: string } }) => `${p.sourceId}\u0001${p.article.storyCode}`;
+const keyOf = (p: Pending) => `${p.sourceId}\u0001${p.article.storyCode}`;
 
-export class ArticleWriter {
-  private queue: Pending[] = [];
-  private timer: NodeJS.Timeout | null = null;
-  private flushing = 0;
+const writers = new WeakMap<Db, Batcher<Pending, StoreResult>>();
 
-  constructor(
-    private readonly db: Db,
-    private readonly opts: { maxBatch: number; maxWaitMs: number } = { maxBatch: 64, maxWaitMs: 4 },
-  ) {}
-
-  store(sourceId: number, article: ParsedArticle, pageId: number | null): Promise<StoreResult> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ sourceId, article, pageId, resolve, reject });
-      if (this.queue.length >= this.opts.maxBatch) this.kick(0);
-      else this.kick(this.opts.maxWaitMs);
-    });
-  }
-
-  private kick(delay: number) {
-    if (this.timer && delay > 0) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      void this.flush();
-    }, delay);
-  }
-
-  private async flush(): Promise<void> {
-    if (!this.queue.length) return;
-    // One occurrence of a story per batch; later ones wait for the next batch.
-    const seen = new Set<string>();
-    const batch: Pending[] = [];
-    const rest: Pending[] = [];
-    for (const p of this.queue) {
-      const k = keyOf(p);
-      if (seen.has(k) || batch.length >= this.opts.maxBatch) rest.push(p);
-      else {
-        seen.add(k);
-        batch.push(p);
-      }
-    }
-    this.queue = rest;
-    if (rest.length) this.kick(0);
-    this.flushing++;
-    try {
-      const results = await writeBatch(this.db, batch);
-      batch.forEach((p, i) => p.resolve(results[i]));
-    } catch (err) {
-      if (batch.length === 1) batch[0].reject(err);
-      else {
-        // One bad article must not fail its neighbours: write them one by one.
-        for (const p of batch) {
-          try {
-            p.resolve((await writeBatch(this.db, [p]))[0]);
-          } catch (e) {
-            p.reject(e);
-          }
-        }
-      }
-    } finally {
-      this.flushing--;
-    }
-  }
-}
-
-const writers = new WeakMap<Db, ArticleWriter>();
-
-/** Stores one parsed article (batched with concurrent calls of the same process). */
-export function storeArticle(db: Db, sourceId: number, a: ParsedArticle, pageId: number | null): Promise<StoreResult> {
+/**
+ * Stores one parsed article. Concurrent calls of the process share one transaction (group
+ * commit, see batcher.ts); a story appears at most once per batch.
+ */
+export function storeArticle(db: Db, sourceId: number, article: ParsedArticle, pageId: number | null): Promise<StoreResult> {
   let w = writers.get(db);
   if (!w) {
-    w = new ArticleWriter(db);
+    w = new Batcher<Pending, StoreResult>((batch) => writeBatch(db, batch), { maxBatch: 64, maxWaitMs: 4, maxInFlight: 1, keyOf });
     writers.set(db, w);
   }
-  return w.store(sourceId, a, pageId);
+  return w.submit({ sourceId, article, pageId });
 }
 
 interface Existing {

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type { Db } from './db.js';
+import { Batcher } from './batcher.js';
 
 const brotli = promisify(zlib.brotliCompress);
 const unbrotli = promisify(zlib.brotliDecompress);
@@ -46,30 +47,111 @@ export async function decompressContent(encoding: string, data: Uint8Array): Pro
   throw new Error(`unknown page content encoding ${encoding}`);
 }
 
+interface ArchiveItem {
+  meta: PageMeta;
+  raw: Buffer;
+  hash: string;
+  encoding: string;
+  data: Buffer;
+}
+
+const archivers = new WeakMap<Db, Batcher<ArchiveItem, number>>();
+const historians = new WeakMap<Db, Batcher<HistoryQuery, PageHistory>>();
+
+function batcherOf<In, Out>(map: WeakMap<Db, Batcher<In, Out>>, db: Db, run: (db: Db, items: In[]) => Promise<Out[]>): Batcher<In, Out> {
+  let b = map.get(db);
+  if (!b) {
+    b = new Batcher<In, Out>((items) => run(db, items), { maxBatch: 64, maxWaitMs: 2, maxInFlight: 1 });
+    map.set(db, b);
+  }
+  return b;
+}
+
 /**
  * Stores a page that was read or fetched; returns its id. Identical bytes are stored once.
- * One statement (content and page row together): this runs for every page of a crawl.
+ * Concurrent calls share one statement (content and page rows together): this runs for every
+ * page of a crawl.
  */
 export async function archivePage(db: Db, meta: PageMeta, raw: Buffer): Promise<number> {
   const hash = sha256(raw);
   const { encoding, data } = await compressContent(raw);
+  return batcherOf(archivers, db, insertPages).submit({ meta, raw, hash, encoding, data });
+}
+
+const PAGE_COLUMNS = 16;
+
+async function insertPages(db: Db, items: ArchiveItem[]): Promise<number[]> {
   const now = new Date().toISOString();
+  const params: unknown[] = [];
+  const rows = items.map(({ meta, raw, hash, encoding, data }, i) => {
+    params.push(
+      hash, encoding, data, raw.length, meta.origin, meta.sourceId ?? null, meta.url ?? null, meta.finalUrl ?? null,
+      meta.path ?? null, meta.httpStatus ?? null, meta.contentType ?? null, meta.charset ?? null, meta.etag ?? null,
+      meta.lastModified ?? null, meta.runId ?? null, i,
+    );
+    const b = i * PAGE_COLUMNS;
+    const $ = (k: number) => `$${b + k + 2}`;
+    return `(${$(0)}::text, ${$(1)}::text, ${$(2)}::bytea, ${$(3)}::int, ${$(4)}::"PageOrigin", ${$(5)}::int, ${$(6)}::text, ${$(7)}::text, ` +
+      `${$(8)}::text, ${$(9)}::int, ${$(10)}::text, ${$(11)}::text, ${$(12)}::text, ${$(13)}::text, ${$(14)}::text, ${$(15)}::int)`;
+  });
+  // Page ids come from a sequence, drawn in the order the rows are inserted (ORDER BY ord): the
+  // ids sorted ascending are the items in order.
   const res = await db.pool.query<{ id: number }>(
-    `WITH content AS (
-       INSERT INTO "PageContent" (hash, encoding, data, size, "createdAt") VALUES ($1, $2, $3, $4, $5::timestamp)
+    `WITH v (hash, encoding, data, size, origin, "sourceId", url, "finalUrl", path, "httpStatus", "contentType", charset,
+             etag, "lastModified", "runId", ord) AS (VALUES ${rows.join(', ')}),
+     content AS (
+       INSERT INTO "PageContent" (hash, encoding, data, size, "createdAt")
+       SELECT DISTINCT ON (hash) hash, encoding, data, size, $1::timestamp FROM v
        ON CONFLICT (hash) DO NOTHING)
      INSERT INTO "Page" (origin, "sourceId", url, "finalUrl", path, status, "httpStatus", "contentType", charset,
        etag, "lastModified", "runId", size, "contentHash", "createdAt")
-     VALUES ($6::"PageOrigin", $7, $8, $9, $10, 'stored', $11, $12, $13, $14, $15, $16, $4, $1, $5::timestamp)
+     SELECT origin, "sourceId", url, "finalUrl", path, 'stored', "httpStatus", "contentType", charset, etag, "lastModified",
+       "runId", size, hash, $1::timestamp FROM v ORDER BY ord
      RETURNING id`,
-    [
-      hash, encoding, data, raw.length, now,
-      meta.origin, meta.sourceId ?? null, meta.url ?? null, meta.finalUrl ?? null, meta.path ?? null,
-      meta.httpStatus ?? null, meta.contentType ?? null, meta.charset ?? null, meta.etag ?? null,
-      meta.lastModified ?? null, meta.runId ?? null,
-    ],
+    [now, ...params],
   );
-  return res.rows[0].id;
+  return res.rows.map((r) => r.id).sort((a, b) => a - b);
+}
+
+interface HistoryQuery {
+  url: string;
+  runId: string | null;
+  sourceId: number;
+  conditional: boolean;
+}
+
+export interface PageHistory {
+  /** This run's page of the URL, if it fetched it before (a re-run after a crash). */
+  done: { id: number; status: string } | null;
+  /** Validators of this source's last copy (another source's copy says nothing about ours). */
+  prev: { etag: string | null; lastModified: string | null } | null;
+}
+
+/**
+ * What the archive knows of a URL before it is fetched: did this run fetch it already, and what
+ * did this source's last copy say for a conditional GET (when `conditional`). One query answers
+ * both, for all concurrent callers.
+ */
+export function pageHistory(db: Db, url: string, runId: string | undefined, sourceId: number, conditional: boolean): Promise<PageHistory> {
+  return batcherOf(historians, db, queryHistory).submit({ url, runId: runId ?? null, sourceId, conditional });
+}
+
+async function queryHistory(db: Db, items: HistoryQuery[]): Promise<PageHistory[]> {
+  const res = await db.pool.query<PageHistory & { i: string }>(
+    `SELECT x.i,
+       (SELECT json_build_object('id', id, 'status', status) FROM "Page"
+         WHERE x.run IS NOT NULL AND "runId" = x.run AND url = x.url AND origin = 'fetch' AND status <> 'failed'
+         ORDER BY id DESC LIMIT 1) AS done,
+       (SELECT json_build_object('etag', etag, 'lastModified', "lastModified") FROM "Page"
+         WHERE x.cond AND url = x.url AND origin = 'fetch' AND "sourceId" = x.src AND status <> 'failed'
+           AND (etag IS NOT NULL OR "lastModified" IS NOT NULL)
+         ORDER BY id DESC LIMIT 1) AS prev
+     FROM unnest($1::text[], $2::text[], $3::int[], $4::boolean[]) WITH ORDINALITY AS x(url, run, src, cond, i)`,
+    [items.map((q) => q.url), items.map((q) => q.runId), items.map((q) => q.sourceId), items.map((q) => q.conditional)],
+  );
+  const out: PageHistory[] = items.map(() => ({ done: null, prev: null }));
+  for (const r of res.rows) out[Number(r.i) - 1] = { done: r.done, prev: r.prev };
+  return out;
 }
 
 /** Records a page that could not be read or fetched, with the reason. */
