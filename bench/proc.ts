@@ -6,7 +6,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 const TICK = 100; // USER_HZ on Linux
 const PAGE = 4096;
 
-interface Sample { cpuMs: number; rssMb: number }
+interface Sample { cpuMs: number; rssMb: number; maxProcessRssMb: number }
 
 function readStat(pid: number): { ppid: number; cpuMs: number; rssMb: number } | null {
   try {
@@ -34,22 +34,27 @@ function tree(root: number): number[] {
 
 function sample(root: number, perPid: Map<number, number>): Sample {
   let rss = 0;
+  let maxProcessRssMb = 0;
   for (const pid of tree(root)) {
     const st = readStat(pid);
     if (!st) continue;
     perPid.set(pid, Math.max(perPid.get(pid) ?? 0, st.cpuMs));
     rss += st.rssMb;
+    maxProcessRssMb = Math.max(maxProcessRssMb, st.rssMb);
   }
   let cpu = 0;
   for (const v of perPid.values()) cpu += v;
-  return { cpuMs: cpu, rssMb: rss };
+  return { cpuMs: cpu, rssMb: rss, maxProcessRssMb };
 }
 
 export interface Measured {
   code: number | null;
   wallMs: number;
   cpuMs: number;
+  /** Peak RSS of the process tree (summed). */
   peakRssMb: number;
+  /** Peak RSS of its largest process. */
+  peakProcessRssMb: number;
   stdout: string;
   stderr: string;
 }
@@ -64,10 +69,12 @@ export function runMeasured(cmd: string, args: string[], env: NodeJS.ProcessEnv,
     child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-20000)));
     const perPid = new Map<number, number>();
     let peak = 0;
+    let peakProcess = 0;
     let cpu = 0;
     const timer = setInterval(() => {
       const s = sample(child.pid!, perPid);
       peak = Math.max(peak, s.rssMb);
+      peakProcess = Math.max(peakProcess, s.maxProcessRssMb);
       cpu = Math.max(cpu, s.cpuMs);
     }, 50);
     child.on('error', reject);
@@ -75,7 +82,7 @@ export function runMeasured(cmd: string, args: string[], env: NodeJS.ProcessEnv,
       // One last sample is impossible after exit; the 50 ms cadence bounds what is missed.
       clearInterval(timer);
     });
-    child.on('close', (code) => resolve({ code, wallMs: performance.now() - started, cpuMs: cpu, peakRssMb: peak, stdout, stderr }));
+    child.on('close', (code) => resolve({ code, wallMs: performance.now() - started, cpuMs: cpu, peakRssMb: peak, peakProcessRssMb: peakProcess, stdout, stderr }));
   });
 }
 

@@ -1,8 +1,8 @@
 // `npm run bench`: newspipe against Crawlee's CheerioCrawler on the same local fixture site,
 // end to end into Postgres, medians of alternating runs; then micro-benchmarks.
-//   npm run bench -- [--articles 2000] [--runs 3] [--concurrency 16] [--scenarios cpu,io,recrawl,memory,micro]
+//   npm run bench -- [--articles 2000] [--runs 3] [--concurrency 16] [--scenarios cpu,io,recrawl,scaling,memory,micro]
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -22,7 +22,13 @@ function arg(name: string, def: string): string {
 const ARTICLES = Number(arg('articles', '2000'));
 const RUNS = Number(arg('runs', '3'));
 const CONC = Number(arg('concurrency', '16'));
-const SCENARIOS = arg('scenarios', 'cpu,io,recrawl,memory,micro').split(',');
+const SCENARIOS = arg('scenarios', 'cpu,io,recrawl,scaling,memory,micro').split(',');
+// newspipe runs the way its launcher runs it: with the node flags on bin/newspipe.js's shebang.
+const NEWSPIPE_NODE_FLAGS = readFileSync(path.join(ROOT, 'bin/newspipe.js'), 'utf8')
+  .split('\n')[0]
+  .replace(/^#!\/usr\/bin\/env\s+(-S\s+)?node\s*/, '')
+  .split(/\s+/)
+  .filter(Boolean);
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -52,7 +58,7 @@ function node(args: string[], env: NodeJS.ProcessEnv): Promise<Measured> {
   return runMeasured(process.execPath, args, { ...process.env, ...env }, ROOT);
 }
 
-interface RunResult { tool: string; pages: number; wallMs: number; pagesPerSec: number; cpuMsPerPage: number; peakRssMb: number; siteCpuMs: number }
+interface RunResult { tool: string; pages: number; wallMs: number; pagesPerSec: number; cpuMsPerPage: number; peakRssMb: number; peakProcessRssMb: number; siteCpuMs: number }
 
 async function newspipeSetup(siteUrl: string, conc: number) {
   const db = await freshDb('newspipe_bench');
@@ -74,14 +80,14 @@ async function dropPrefix(prefix: string) {
   await r.quit();
 }
 
-async function newspipeCrawl(env: NodeJS.ProcessEnv, listing: string, conc: number, sitePid: number, articles: number): Promise<RunResult> {
+async function newspipeCrawl(env: NodeJS.ProcessEnv, listing: string, conc: number, sitePid: number, articles: number, extra: string[] = []): Promise<RunResult> {
   const siteCpu0 = cpuOfPid(sitePid);
-  const m = await node(['bin/newspipe.js', 'crawl', listing, '--source', 'bench', '--depth', '2', '--concurrency', String(conc)], env);
+  const m = await node([...NEWSPIPE_NODE_FLAGS, 'bin/newspipe.js', 'crawl', listing, '--source', 'bench', '--depth', '2', '--concurrency', String(conc), ...extra], env);
   if (m.code !== 0) throw new Error(`newspipe crawl failed: ${m.stderr.slice(-2000)}`);
   const got = /new (\d+)/.exec(m.stdout);
   const pages = got ? Number(got[1]) : 0;
   const n = pages || articles;
-  return { tool: 'newspipe', pages, wallMs: m.wallMs, pagesPerSec: (n / m.wallMs) * 1000, cpuMsPerPage: m.cpuMs / n, peakRssMb: m.peakRssMb, siteCpuMs: cpuOfPid(sitePid) - siteCpu0 };
+  return { tool: 'newspipe', pages, wallMs: m.wallMs, pagesPerSec: (n / m.wallMs) * 1000, cpuMsPerPage: m.cpuMs / n, peakRssMb: m.peakRssMb, peakProcessRssMb: m.peakProcessRssMb, siteCpuMs: cpuOfPid(sitePid) - siteCpu0 };
 }
 
 async function crawleeCrawl(listing: string, conc: number, sitePid: number, articles: number): Promise<RunResult> {
@@ -90,7 +96,7 @@ async function crawleeCrawl(listing: string, conc: number, sitePid: number, arti
   const m = await node(['--import', 'tsx', 'bench/crawlee-main.ts', listing, String(conc), db], { CRAWLEE_PERSIST_STORAGE: 'false' });
   if (m.code !== 0) throw new Error(`crawlee failed: ${m.stderr.slice(-2000)}`);
   const out = JSON.parse(m.stdout.trim().split('\n').pop()!);
-  return { tool: 'crawlee', pages: out.stored, wallMs: m.wallMs, pagesPerSec: (articles / m.wallMs) * 1000, cpuMsPerPage: m.cpuMs / articles, peakRssMb: m.peakRssMb, siteCpuMs: cpuOfPid(sitePid) - siteCpu0 };
+  return { tool: 'crawlee', pages: out.stored, wallMs: m.wallMs, pagesPerSec: (articles / m.wallMs) * 1000, cpuMsPerPage: m.cpuMs / articles, peakRssMb: m.peakRssMb, peakProcessRssMb: m.peakProcessRssMb, siteCpuMs: cpuOfPid(sitePid) - siteCpu0 };
 }
 
 function summarise(results: RunResult[]) {
@@ -100,7 +106,7 @@ function summarise(results: RunResult[]) {
   for (const tool of ['newspipe', 'crawlee']) {
     const rs = by(tool);
     if (!rs.length) continue;
-    out[tool] = { runs: rs.length, pages: med(rs, 'pages'), pagesPerSec: med(rs, 'pagesPerSec'), cpuMsPerPage: med(rs, 'cpuMsPerPage'), peakRssMb: med(rs, 'peakRssMb'), siteCpuMs: med(rs, 'siteCpuMs') };
+    out[tool] = { runs: rs.length, pages: med(rs, 'pages'), pagesPerSec: med(rs, 'pagesPerSec'), cpuMsPerPage: med(rs, 'cpuMsPerPage'), peakRssMb: med(rs, 'peakRssMb'), peakProcessRssMb: med(rs, 'peakProcessRssMb'), siteCpuMs: med(rs, 'siteCpuMs') };
   }
   if (out.newspipe && out.crawlee) {
     out.ratio = {
@@ -157,6 +163,30 @@ async function recrawl(conc: number) {
   return { scenario: 'recrawl', firstMs: median(firsts), recrawlMs: median(seconds), speedup: median(firsts) / median(seconds) };
 }
 
+/** `crawl --processes 2` (a second worker process on the same queues) against one process. */
+async function scaling(conc: number) {
+  const site = await startSite(ARTICLES, 0);
+  const by: Record<'1' | '2', RunResult[]> = { '1': [], '2': [] };
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      for (const p of i % 2 === 0 ? (['1', '2'] as const) : (['2', '1'] as const)) {
+        const { env, prefix } = await newspipeSetup(site.url, conc * 2);
+        const r = await newspipeCrawl(env, site.listing, conc, site.child.pid!, ARTICLES, ['--processes', p]);
+        await dropPrefix(prefix);
+        by[p].push(r);
+        console.error(`[scaling] run ${i + 1}, ${p} process(es): ${r.pages} pages, ${r.pagesPerSec.toFixed(1)} pages/s, ${r.cpuMsPerPage.toFixed(2)} ms CPU/page, peak ${r.peakProcessRssMb.toFixed(0)} MB per process`);
+      }
+    }
+  } finally {
+    site.child.kill('SIGTERM');
+  }
+  const pps = (rs: RunResult[]) => median(rs.map((r) => r.pagesPerSec));
+  return {
+    scenario: 'two processes', concurrencyPerProcess: conc, runs: [...by['1'], ...by['2']].map((r, i) => ({ processes: i < by['1'].length ? 1 : 2, ...r })),
+    pagesPerSec_1: pps(by['1']), pagesPerSec_2: pps(by['2']), speedup: pps(by['2']) / pps(by['1']),
+  };
+}
+
 async function memory(conc: number) {
   const out: Record<string, number> = {};
   for (const n of [2000, 20000]) {
@@ -166,6 +196,7 @@ async function memory(conc: number) {
       const r = await newspipeCrawl(env, site.listing, conc, site.child.pid!, n);
       await dropPrefix(prefix);
       out[`peakRssMb_${n}`] = r.peakRssMb;
+      out[`peakProcessRssMb_${n}`] = r.peakProcessRssMb;
       out[`pagesPerSec_${n}`] = r.pagesPerSec;
       console.error(`[memory] N=${n}: ${r.pages} pages, peak RSS ${r.peakRssMb.toFixed(0)} MB, ${r.pagesPerSec.toFixed(1)} pages/s`);
     } finally {
@@ -179,11 +210,12 @@ const report: Record<string, unknown> = { date: new Date().toISOString(), machin
 if (SCENARIOS.includes('cpu')) report.cpu = await sideBySide('latency 0', 0, CONC);
 if (SCENARIOS.includes('io')) report.io = await sideBySide('latency 100 ms', 100, 64);
 if (SCENARIOS.includes('recrawl')) report.recrawl = await recrawl(CONC);
+if (SCENARIOS.includes('scaling')) report.scaling = await scaling(CONC);
 if (SCENARIOS.includes('memory')) report.memory = await memory(CONC);
 if (SCENARIOS.includes('micro')) {
   const micro: Record<string, number> = await runMicro();
   const db = await freshDb('newspipe_bench');
-  const mig = await node(['bin/newspipe.js', 'migrate'], { DATABASE_URL: db, LOG_LEVEL: 'warn' });
+  const mig = await node([...NEWSPIPE_NODE_FLAGS, 'bin/newspipe.js', 'migrate'], { DATABASE_URL: db, LOG_LEVEL: 'warn' });
   if (mig.code !== 0) throw new Error(`migrate failed: ${mig.stderr}`);
   micro.load_files_per_sec = await loadPathRate(db);
   micro.store_articles_per_sec = await storeRate(db);
@@ -211,6 +243,8 @@ for (const key of ['cpu', 'io'] as const) {
 }
 const rc = report.recrawl as { firstMs: number; recrawlMs: number; speedup: number } | undefined;
 if (rc) console.log(`re-crawl of a known site: first ${fmt(rc.firstMs / 1000)} s, re-crawl ${fmt(rc.recrawlMs / 1000, 2)} s, ${fmt(rc.speedup)}x faster`);
+const sc = report.scaling as { pagesPerSec_1: number; pagesPerSec_2: number; speedup: number } | undefined;
+if (sc) console.log(`two worker processes: ${fmt(sc.pagesPerSec_2)} pages/s vs ${fmt(sc.pagesPerSec_1)} with one, ${fmt(sc.speedup, 2)}x`);
 const mem = report.memory as Record<string, number> | undefined;
 if (mem) console.log(`memory: peak RSS ${fmt(mem.peakRssMb_2000, 0)} MB at N=2,000, ${fmt(mem.peakRssMb_20000, 0)} MB at N=20,000 (${fmt(mem.growth, 2)}x)`);
 const micro = report.micro as Record<string, number> | undefined;

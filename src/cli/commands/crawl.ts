@@ -119,7 +119,7 @@ export function register(program: Command) {
 function spawnHelpers(n: number): ChildProcess[] {
   const bin = fileURLToPath(new URL('../../../../bin/newspipe.js', import.meta.url));
   return Array.from({ length: n }, () =>
-    spawn(process.execPath, [bin, 'work', '--queues', `${QUEUE.fetch},${QUEUE.parse}`], { env: process.env, stdio: ['ignore', 'ignore', 'inherit'] }),
+    spawn(process.execPath, [...process.execArgv, bin, 'work', '--queues', `${QUEUE.fetch},${QUEUE.parse}`], { env: process.env, stdio: ['ignore', 'ignore', 'inherit'] }),
   );
 }
 
