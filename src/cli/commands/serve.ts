@@ -2,13 +2,16 @@ import type { Command } from 'commander';
 import { CliError, parseIntOption, setup, untilSignal } from '../shared.js';
 import { preflight } from '../../runtime/preflight.js';
 import { closeContext, createContext } from '../../runtime/context.js';
-import { checkServerAccess, ServerConfigError } from '../../server/auth.js';
-import { startServer, type RunningServer, type ServerOptions } from '../../server/app.js';
+import { checkServerAccess, ServerConfigError } from '../../server/access-policy.js';
+import type { RunningServer, ServerOptions } from '../../server/app.js';
 import type { AppContext } from '../../runtime/context.js';
 import { crawlRunService, scheduleService } from '../../schedule/service.js';
 
 /** Starts the dashboard and API; configuration problems (public host without token, busy port) become one-line CLI errors. */
 export async function serveHttp(ctx: AppContext, opts: ServerOptions): Promise<RunningServer> {
+  // Loaded when serving only: Fastify, the dashboard and their dependencies are a third of the
+  // CLI's start-up time and memory, which crawl/work/load do not need.
+  const { startServer } = await import('../../server/app.js');
   try {
     // Schedules and CrawlRun history from the scheduler (src/schedule/service.ts).
     const server = await startServer(ctx, { schedules: scheduleService(ctx, { trigger: 'api' }), crawlRuns: crawlRunService(ctx), ...opts });

@@ -13,7 +13,7 @@ import { waitForRun } from '../../queues/runs.js';
 import { projectRoot } from '../../paths.js';
 import { summary } from './load.js';
 import { serveHttp } from './serve.js';
-import { checkServerAccess, ServerConfigError } from '../../server/auth.js';
+import { checkServerAccess, ServerConfigError } from '../../server/access-policy.js';
 
 export function register(program: Command) {
   program
