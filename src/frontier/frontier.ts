@@ -10,6 +10,7 @@ import { isArticleUrl, rulesFor, storyCodeFromUrl } from '../sources/rules.js';
 import type { SourceRow } from '../store/sources.js';
 import { onRunDrained } from '../schedule/finalize.js';
 import { luaScript, runScript } from '../queues/lua.js';
+import { storedStoryCodes } from '../store/articles.js';
 
 export interface Candidate {
   url: string;
@@ -278,11 +279,7 @@ async function knownArticles(ctx: AppContext, items: { norm: string; source: Sou
   }
   // Plain SQL: this runs for every parsed page, and the ORM's per-query cost dominated it.
   for (const [sourceId, codes] of bySource) {
-    const rows = await ctx.db.pool.query<{ storyCode: string }>(
-      `SELECT "storyCode" FROM "Article" WHERE "sourceId" = $1 AND "storyCode" = ANY($2::text[])`,
-      [sourceId, [...codes.keys()]],
-    );
-    for (const r of rows.rows) for (const u of codes.get(r.storyCode) ?? []) known.add(u);
+    for (const code of await storedStoryCodes(ctx.db, sourceId, [...codes.keys()])) for (const u of codes.get(code) ?? []) known.add(u);
   }
   if (byUrl.length) {
     const rows = await ctx.db.pool.query<{ url: string | null; canonicalUrl: string | null }>(

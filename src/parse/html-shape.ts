@@ -20,40 +20,65 @@ const IMPLIED = new Set([
 // Their content is text, not markup.
 const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'noembed', 'noframes', 'plaintext']);
 
+// The end tag of a raw-text element, case-insensitively, as a whole name (`</script` but not
+// `</scripts`); one compiled regex per element name.
+const rawTextEnd = new Map<string, RegExp>();
+function rawTextEndOf(name: string): RegExp {
+  let re = rawTextEnd.get(name);
+  if (!re) rawTextEnd.set(name, (re = new RegExp(`</${name}\\b`, 'gi')));
+  return re;
+}
+
+const isAsciiLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+// [A-Za-z0-9:_-]
+const isNameChar = (c: number) => isAsciiLetter(c) || (c >= 48 && c <= 58) || c === 95 || c === 45;
+
 /**
  * Approximate element nesting depth (opening minus closing container tags, at its highest), in
- * one linear pass. Stops counting once `stopAt` is reached.
+ * one linear pass. Stops counting once `stopAt` is reached. A hand-written scan (indexOf and
+ * character codes): this runs on every page before it is parsed.
  */
 export function htmlNestingDepth(html: string, stopAt = Infinity): number {
-  // Only the start of a tag is matched by the regex; its end is found with indexOf, so input
-  // with no closing '>' costs one pass, not one pass per '<'.
-  const start = /<(\/?)([A-Za-z][A-Za-z0-9:_-]*)|<!--/g;
+  const n = html.length;
   let depth = 0;
   let max = 0;
-  let m: RegExpExecArray | null;
-  while ((m = start.exec(html))) {
-    if (m[0] === '<!--') {
-      const end = html.indexOf('-->', start.lastIndex);
+  let i = 0;
+  for (;;) {
+    const lt = html.indexOf('<', i);
+    if (lt < 0) break;
+    let j = lt + 1;
+    let c = html.charCodeAt(j);
+    if (c === 33 && html.startsWith('!--', j)) {
+      // A comment: its end is found with indexOf, so input with no closing '-->' costs one pass.
+      const end = html.indexOf('-->', j + 3);
       if (end < 0) break;
-      start.lastIndex = end + 3;
+      i = end + 3;
       continue;
     }
-    const end = html.indexOf('>', start.lastIndex);
+    const closing = c === 47;
+    if (closing) c = html.charCodeAt(++j);
+    if (!isAsciiLetter(c)) {
+      i = lt + 1;
+      continue;
+    }
+    let k = j + 1;
+    while (k < n && isNameChar(html.charCodeAt(k))) k++;
+    const end = html.indexOf('>', k);
     if (end < 0) break;
-    start.lastIndex = end + 1;
-    const name = m[2].toLowerCase();
-    if (m[1]) {
+    i = end + 1;
+    const name = html.slice(j, k).toLowerCase();
+    if (closing) {
       if (depth > 0 && !VOID.has(name) && !IMPLIED.has(name)) depth--;
       continue;
     }
     if (RAW_TEXT.has(name)) {
-      const close = new RegExp(`</${name}\\b`, 'gi');
-      close.lastIndex = start.lastIndex;
+      const close = rawTextEndOf(name);
+      close.lastIndex = i;
       if (!close.exec(html)) break;
-      start.lastIndex = close.lastIndex;
+      i = close.lastIndex;
       continue;
     }
-    if (html[end - 1] === '/' || VOID.has(name) || IMPLIED.has(name)) continue;
+    if (html.charCodeAt(end - 1) === 47 || VOID.has(name) || IMPLIED.has(name)) continue;
     if (++depth > max) {
       max = depth;
       if (max >= stopAt) return max;

@@ -47,7 +47,7 @@ interface Pending {
   pageId: number | null;
 }
 
-const keyOf = (p: Pending) => `${p.sourceId}\u0001${p.article.storyCode}`;
+const keyOf = (p: { sourceId: number; storyCode: string }) => `${p.sourceId}\u0001${p.storyCode}`;
 
 const writers = new WeakMap<Db, Batcher<Pending, StoreResult>>();
 
@@ -58,7 +58,7 @@ const writers = new WeakMap<Db, Batcher<Pending, StoreResult>>();
 export function storeArticle(db: Db, sourceId: number, article: ParsedArticle, pageId: number | null): Promise<StoreResult> {
   let w = writers.get(db);
   if (!w) {
-    w = new Batcher<Pending, StoreResult>((batch) => writeBatch(db, batch), { maxBatch: 64, maxWaitMs: 4, maxInFlight: 1, keyOf });
+    w = new Batcher<Pending, StoreResult>((batch) => writeBatch(db, batch), { maxBatch: 64, maxWaitMs: 4, maxInFlight: 1, keyOf: (p) => keyOf({ sourceId: p.sourceId, storyCode: p.article.storyCode }) });
     writers.set(db, w);
   }
   return w.submit({ sourceId, article, pageId });
@@ -113,6 +113,8 @@ async function writeBatch(db: Db, batch: Pending[]): Promise<StoreResult[]> {
     const changed: Existing[] = [];
     const updates: Record<string, unknown>[] = [];
     const relink = new Set<number>();
+    // Existing articles whose links are replaced (new ones have none to delete).
+    const unlink: number[] = [];
 
     items.forEach((it, i) => {
       const ex = existing.get(`${it.row.sourceId}\u0001${it.row.storyCode}`);
@@ -122,7 +124,10 @@ async function writeBatch(db: Db, batch: Pending[]): Promise<StoreResult[]> {
       }
       const isChanged = ex.contentHash !== it.hash;
       if (isChanged) changed.push(ex);
-      if (isChanged || ex.linksHash !== it.lHash) relink.add(ex.id);
+      if (isChanged || ex.linksHash !== it.lHash) {
+        relink.add(ex.id);
+        unlink.push(ex.id);
+      }
       const revision = ex.revision + (isChanged ? 1 : 0);
       updates.push({ ...it.row, id: ex.id, contentHash: it.hash, linksHash: it.lHash, revision, changed: isChanged });
       results[i] = { outcome: isChanged ? 'updated' : 'unchanged', articleId: ex.id, revision };
@@ -186,7 +191,7 @@ async function writeBatch(db: Db, batch: Pending[]): Promise<StoreResult[]> {
         add('related', it.p.article.related);
         add('featured', it.p.article.featured);
       });
-      await client.query(`DELETE FROM "ArticleLink" WHERE "articleId" = ANY($1::int[])`, [[...relink]]);
+      if (unlink.length) await client.query(`DELETE FROM "ArticleLink" WHERE "articleId" = ANY($1::int[])`, [unlink]);
       if (links.length) {
         await client.query(
           `INSERT INTO "ArticleLink" ("articleId", kind, position, title, url, snippet, date)
@@ -217,4 +222,36 @@ async function writeBatch(db: Db, batch: Pending[]): Promise<StoreResult[]> {
   } finally {
     client.release();
   }
+}
+
+interface KnownQuery {
+  sourceId: number;
+  codes: string[];
+}
+
+const knowers = new WeakMap<Db, Batcher<KnownQuery, Set<string>>>();
+
+/**
+ * Which of these story codes of a source are stored already. Asked for the links of every parsed
+ * page, so concurrent calls share one query.
+ */
+export function storedStoryCodes(db: Db, sourceId: number, codes: string[]): Promise<Set<string>> {
+  let b = knowers.get(db);
+  if (!b) {
+    b = new Batcher<KnownQuery, Set<string>>((items) => queryStoredCodes(db, items), { maxBatch: 64, maxWaitMs: 2, maxInFlight: 1 });
+    knowers.set(db, b);
+  }
+  return b.submit({ sourceId, codes });
+}
+
+async function queryStoredCodes(db: Db, items: KnownQuery[]): Promise<Set<string>[]> {
+  const sources: number[] = [];
+  const codes: string[] = [];
+  for (const q of items) for (const c of q.codes) (sources.push(q.sourceId), codes.push(c));
+  const res = await db.pool.query<{ sourceId: number; storyCode: string }>(
+    `SELECT "sourceId", "storyCode" FROM "Article" WHERE ("sourceId", "storyCode") IN (SELECT * FROM unnest($1::int[], $2::text[]))`,
+    [sources, codes],
+  );
+  const found = new Set(res.rows.map((r) => keyOf({ sourceId: r.sourceId, storyCode: r.storyCode })));
+  return items.map((q) => new Set(q.codes.filter((c) => found.has(keyOf({ sourceId: q.sourceId, storyCode: c })))));
 }
