@@ -58,7 +58,7 @@ const writers = new WeakMap<Db, Batcher<Pending, StoreResult>>();
 export function storeArticle(db: Db, sourceId: number, article: ParsedArticle, pageId: number | null): Promise<StoreResult> {
   let w = writers.get(db);
   if (!w) {
-    w = new Batcher<Pending, StoreResult>((batch) => writeBatch(db, batch), { maxBatch: 64, maxWaitMs: 4, maxInFlight: 1, keyOf: (p) => keyOf({ sourceId: p.sourceId, storyCode: p.article.storyCode }) });
+    w = new Batcher<Pending, StoreResult>((batch) => writeBatch(db, batch), { maxBatch: 64, maxWaitMs: 4, maxInFlight: 2, keyOf: (p) => keyOf({ sourceId: p.sourceId, storyCode: p.article.storyCode }) });
     writers.set(db, w);
   }
   return w.submit({ sourceId, article, pageId });

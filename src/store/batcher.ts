@@ -39,10 +39,10 @@ export class Batcher<In, Out> {
     });
   }
 
-  private schedule() {
+  /** `batchDone`: a batch has just come back, so what gathered meanwhile goes at once. */
+  private schedule(batchDone = false) {
     if (!this.queue.length || this.inFlight >= this.opts.maxInFlight) return; // a finishing batch calls again
-    if (this.queue.length >= this.opts.maxBatch || this.inFlight > 0) {
-      // Full, or items gathered while another batch was out: go now.
+    if (this.queue.length >= this.opts.maxBatch || batchDone) {
       if (this.timer) clearTimeout(this.timer);
       this.timer = null;
       this.flush();
@@ -60,9 +60,9 @@ export class Batcher<In, Out> {
     this.inFlight++;
     void this.write(batch).finally(() => {
       this.inFlight--;
-      this.schedule();
+      this.schedule(true);
     });
-    // More than one batch may be out at once (maxInFlight > 1).
+    // Items left over (a full batch, or keys already in this one) wait for the next.
     if (this.queue.length) this.schedule();
   }
 

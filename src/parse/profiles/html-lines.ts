@@ -11,6 +11,7 @@
 // and walking the domhandler tree iteratively keeps deep or malformed pages safe.
 
 import { parseDocument } from 'htmlparser2';
+import { parseLightDocument } from './light-dom.js';
 import type { AnyNode, Document, Element, ParentNode } from 'domhandler';
 
 export type { Element };
@@ -158,7 +159,7 @@ export function buildPageView<L extends string>(
   /** Cheap pre-check on raw (unnormalised) element text before `classify`. */
   mayBeLabel?: (raw: string) => boolean,
 ): PageView<L> {
-  const doc = parseDocument(html, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
+  const doc = parseLightDocument(html);
   const head: HeadMeta = {
     lang: null, baseHref: null, title: null, meta: new Map(), links: new Map(), jsonLd: [], itemprops: new Map(), times: [],
   };
