@@ -58,17 +58,25 @@ const RUN_KEY_TTL_SECONDS = 7 * 24 * 3600;
 // submitted it), spends the page budget, claims it across runs, and counts the queued ones as
 // pending. A submitter that runs again after a crash (the same parse job, re-run) finds the URLs
 // it admitted before as "mine, queued" and queues their jobs again (same job ids: no duplicates),
-// so a crash between admitting and queuing loses no URL and counts nothing twice.
+// so a crash between admitting and queuing loses no URL and counts nothing twice. Stories known
+// to be stored already (flag per URL) are not admitted, unless they are such a submitter's own
+// (with `mineFirst`: a named submitter re-queues what it admitted, whatever it is now).
 // KEYS: admitted, budget, counters. ARGV: owner, maxPages (-1 = none), claim key prefix, run id,
-// claim ttl s, key ttl s, url hashes... Returns per hash: 1 admitted now, 2 admitted and queued
-// before by this owner, 0 duplicate (this run or claimed by another), 3 over the page budget.
+// claim ttl s, key ttl s, mineFirst (1/0), then (url hash, known 1/0) pairs. Returns per hash:
+// 1 admitted now, 2 admitted and queued before by this owner, 0 duplicate (this run or claimed by
+// another), 3 over the page budget, 4 stored already (not admitted; counted as skipped).
 const ADMIT_LUA = `
-local owner, maxPages = ARGV[1], tonumber(ARGV[2])
-local out, queued = {}, 0
-for i = 7, #ARGV do
-  local h = ARGV[i]
+local owner, maxPages, mineFirst = ARGV[1], tonumber(ARGV[2]), ARGV[7] == '1'
+local out, queued, skipped = {}, 0, 0
+for i = 8, #ARGV, 2 do
+  local h, known = ARGV[i], ARGV[i + 1] == '1'
   local v = redis.call('HGET', KEYS[1], h)
-  if v then
+  if mineFirst and v == owner .. '|q' then
+    out[#out + 1] = 2
+  elseif known then
+    skipped = skipped + 1
+    out[#out + 1] = 4
+  elseif v then
     out[#out + 1] = (v == owner .. '|q') and 2 or 0
   else
     local state = 'q'
@@ -84,8 +92,9 @@ if maxPages >= 0 then redis.call('EXPIRE', KEYS[2], ARGV[6]) end
 if queued > 0 then
   redis.call('HINCRBY', KEYS[3], 'pending', queued)
   redis.call('HINCRBY', KEYS[3], 'queued', queued)
-  redis.call('EXPIRE', KEYS[3], ARGV[6])
 end
+if skipped > 0 then redis.call('HINCRBY', KEYS[3], 'skipped', skipped) end
+if queued > 0 or skipped > 0 then redis.call('EXPIRE', KEYS[3], ARGV[6]) end
 return out
 `;
 const ADMIT = luaScript(ADMIT_LUA);
@@ -130,37 +139,29 @@ export async function submitUrls(
     staged.push({ ...c, site, norm, hash: urlHash(norm), source, storyCode: storyCodeFromUrl(rules, norm), article: isArticleUrl(rules, norm) });
   }
 
-  // 2. A submitter running again after a crash: the URLs it admitted before are queued again
-  //    whatever they are now (they are pending on the run until their fetch job finishes them).
-  const owner = opts.owner ?? '-';
-  const mine: Item[] = [];
-  let rest = staged;
-  if (opts.owner && staged.length) {
-    const marks = await ctx.redis.hmget(k.admitted, ...staged.map((s) => s.hash));
-    rest = staged.filter((s, i) => (marks[i] === `${owner}|q` ? (mine.push(s), false) : true));
-  }
-
-  // 3. Stories already stored are not fetched again unless the crawl asks for a refresh (or a
+  // 2. Stories already stored are not fetched again unless the crawl asks for a refresh (or a
   //    re-check with conditional GET).
-  let fresh = rest;
-  if (!scope.refresh && !scope.revalidate && rest.some((s) => s.article)) {
-    const known = await knownArticles(ctx, rest.filter((s) => s.article));
-    fresh = rest.filter((s) => !known.has(s.norm));
-    res.known = rest.length - fresh.length;
-  }
+  const known = !scope.refresh && !scope.revalidate && staged.some((s) => s.article)
+    ? await knownArticles(ctx, staged.filter((s) => s.article))
+    : new Set<string>();
 
-  // 4. Once per run (listing pages included), and never twice in flight across processes; the
+  // 3. Once per run (listing pages included), and never twice in flight across processes; the
   //    admitted ones count as pending before their jobs exist, so a fast worker never sees
-  //    pending reach 0 early.
-  const admit: Item[] = [...mine];
-  if (fresh.length) {
+  //    pending reach 0 early. A submitter running again after a crash gets the URLs it admitted
+  //    before back, whatever they are now (they are pending on the run until their fetch job
+  //    finishes them). One script call does all of it.
+  const owner = opts.owner ?? '-';
+  const admit: Item[] = [];
+  if (staged.length) {
     const codes = (await runScript(ctx.redis, ADMIT, [k.admitted, k.budget, k.counters], [
-      owner, scope.maxPages ?? -1, k.claim(''), runId, CLAIM_TTL_SECONDS, RUN_KEY_TTL_SECONDS, ...fresh.map((s) => s.hash),
+      owner, scope.maxPages ?? -1, k.claim(''), runId, CLAIM_TTL_SECONDS, RUN_KEY_TTL_SECONDS, opts.owner ? 1 : 0,
+      ...staged.flatMap((s) => [s.hash, known.has(s.norm) ? 1 : 0]),
     ])) as number[];
-    fresh.forEach((s, i) => {
+    staged.forEach((s, i) => {
       const code = Number(codes[i]);
       if (code === 1 || code === 2) admit.push(s);
       else if (code === 3) res.outOfScope++;
+      else if (code === 4) res.known++;
       else res.duplicate++;
     });
   }
@@ -172,7 +173,6 @@ export async function submitUrls(
   // Job ids are fixed per (run, URL): queuing one again while it exists is a no-op.
   if (jobs.length) await ctx.queues.fetch.addBulk(jobs);
   res.queued = jobs.length;
-  if (res.known) await ctx.runs.add(runId, 'skipped', res.known);
   return res;
 }
 
