@@ -9,7 +9,6 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { runMeasured, cpuOfPid, type Measured } from './proc.js';
-import { runMicro, loadPathRate, storeRate } from './micro.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const PG = process.env.BENCH_PG ?? 'postgresql://postgres@127.0.0.1:5432';
@@ -213,14 +212,13 @@ if (SCENARIOS.includes('recrawl')) report.recrawl = await recrawl(CONC);
 if (SCENARIOS.includes('scaling')) report.scaling = await scaling(CONC);
 if (SCENARIOS.includes('memory')) report.memory = await memory(CONC);
 if (SCENARIOS.includes('micro')) {
-  const micro: Record<string, number> = await runMicro();
   const db = await freshDb('newspipe_bench');
   const mig = await node([...NEWSPIPE_NODE_FLAGS, 'bin/newspipe.js', 'migrate'], { DATABASE_URL: db, LOG_LEVEL: 'warn' });
   if (mig.code !== 0) throw new Error(`migrate failed: ${mig.stderr}`);
-  micro.load_files_per_sec = await loadPathRate(db);
-  micro.store_articles_per_sec = await storeRate(db);
-  console.error(`[micro] load path ${micro.load_files_per_sec.toFixed(0)} files/s, store path ${micro.store_articles_per_sec.toFixed(0)} articles/s`);
-  report.micro = micro;
+  const m = await node([...NEWSPIPE_NODE_FLAGS, '--import', 'tsx', 'bench/micro-main.ts', db], { LOG_LEVEL: 'warn' });
+  if (m.code !== 0) throw new Error(`micro-benchmarks failed: ${m.stderr.slice(-2000)}`);
+  process.stderr.write(m.stderr.split('\n').filter((l) => l.startsWith('[micro]')).join('\n') + '\n');
+  report.micro = JSON.parse(m.stdout.trim().split('\n').pop()!);
 }
 
 mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });

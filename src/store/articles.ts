@@ -58,7 +58,7 @@ const writers = new WeakMap<Db, Batcher<Pending, StoreResult>>();
 export function storeArticle(db: Db, sourceId: number, article: ParsedArticle, pageId: number | null): Promise<StoreResult> {
   let w = writers.get(db);
   if (!w) {
-    w = new Batcher<Pending, StoreResult>((batch) => writeBatch(db, batch), { maxBatch: 64, maxWaitMs: 4, maxInFlight: 2, keyOf: (p) => keyOf({ sourceId: p.sourceId, storyCode: p.article.storyCode }) });
+    w = new Batcher<Pending, StoreResult>((batch) => writeBatch(db, batch), { maxBatch: 64, maxWaitMs: 0, maxInFlight: 2, keyOf: (p) => keyOf({ sourceId: p.sourceId, storyCode: p.article.storyCode }) });
     writers.set(db, w);
   }
   return w.submit({ sourceId, article, pageId });
@@ -238,7 +238,7 @@ const knowers = new WeakMap<Db, Batcher<KnownQuery, Set<string>>>();
 export function storedStoryCodes(db: Db, sourceId: number, codes: string[]): Promise<Set<string>> {
   let b = knowers.get(db);
   if (!b) {
-    b = new Batcher<KnownQuery, Set<string>>((items) => queryStoredCodes(db, items), { maxBatch: 64, maxWaitMs: 2, maxInFlight: 1 });
+    b = new Batcher<KnownQuery, Set<string>>((items) => queryStoredCodes(db, items), { maxBatch: 64, maxWaitMs: 0, maxInFlight: 1 });
     knowers.set(db, b);
   }
   return b.submit({ sourceId, codes });

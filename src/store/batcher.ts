@@ -1,7 +1,8 @@
 // Group commit for the hot-path writes and lookups: calls made while a batch is at the database
 // wait and go together in the next one, so the number of round trips per page falls as the load
-// rises (at 16 pages in flight a batch holds ~5-10 of them) while a lone call waits only
-// `maxWaitMs`. Each caller gets its own result or its own error: when a batch fails, its items
+// rises (at 16 pages in flight a batch holds ~5-10 of them) while a lone call goes at once (after
+// `maxWaitMs`, 0 for the hot paths: a fixed wait would add to every step of a sequential walk,
+// such as a listing's pages one after another). Each caller gets its own result or its own error: when a batch fails, its items
 // are tried one by one, so one bad item does not fail its neighbours.
 
 export interface BatcherOptions<In> {
@@ -23,7 +24,7 @@ interface Pending<In, Out> {
 
 export class Batcher<In, Out> {
   private queue: Pending<In, Out>[] = [];
-  private timer: NodeJS.Timeout | null = null;
+  private timer: { cancel(): void } | null = null;
   private inFlight = 0;
 
   /** `run` returns one result per item, in order. */
@@ -43,15 +44,25 @@ export class Batcher<In, Out> {
   private schedule(batchDone = false) {
     if (!this.queue.length || this.inFlight >= this.opts.maxInFlight) return; // a finishing batch calls again
     if (this.queue.length >= this.opts.maxBatch || batchDone) {
-      if (this.timer) clearTimeout(this.timer);
+      this.timer?.cancel();
       this.timer = null;
       this.flush();
       return;
     }
-    this.timer ??= setTimeout(() => {
+    if (this.timer) return;
+    const go = () => {
       this.timer = null;
       this.flush();
-    }, this.opts.maxWaitMs);
+    };
+    // maxWaitMs 0: the calls made in the same turn of the event loop go together, and a lone
+    // call goes at once (later ones gather behind it while it is out).
+    if (this.opts.maxWaitMs <= 0) {
+      const t = setImmediate(go);
+      this.timer = { cancel: () => clearImmediate(t) };
+    } else {
+      const t = setTimeout(go, this.opts.maxWaitMs);
+      this.timer = { cancel: () => clearTimeout(t) };
+    }
   }
 
   private flush() {

@@ -61,7 +61,7 @@ const historians = new WeakMap<Db, Batcher<HistoryQuery, PageHistory>>();
 function batcherOf<In, Out>(map: WeakMap<Db, Batcher<In, Out>>, db: Db, run: (db: Db, items: In[]) => Promise<Out[]>): Batcher<In, Out> {
   let b = map.get(db);
   if (!b) {
-    b = new Batcher<In, Out>((items) => run(db, items), { maxBatch: 64, maxWaitMs: 2, maxInFlight: 1 });
+    b = new Batcher<In, Out>((items) => run(db, items), { maxBatch: 64, maxWaitMs: 0, maxInFlight: 1 });
     map.set(db, b);
   }
   return b;
