@@ -156,9 +156,25 @@ export async function readBody(stream: Readable, opts: ReadBodyOptions): Promise
   return streamBody(rest, opts);
 }
 
+/** ` (url)` for error messages. */
+const urlSuffix = (opts: ReadBodyOptions) => (opts.url ? ` (${opts.url})` : '');
+
+function decodedTooLarge(opts: ReadBodyOptions, rawBytes: number): FetchError {
+  return new FetchError('decoded-too-large', `decoded body exceeds ${opts.maxDecodedBytes} bytes after ${rawBytes} compressed bytes${urlSuffix(opts)}`, {
+    url: opts.url,
+  });
+}
+
+function unsupportedEncoding(opts: ReadBodyOptions, coding: string): FetchError {
+  return new FetchError('bad-encoding', `unsupported Content-Encoding "${coding}"${urlSuffix(opts)}`, { url: opts.url });
+}
+
+function cannotDecode(opts: ReadBodyOptions, cause: Error): FetchError {
+  return new FetchError('bad-encoding', `cannot decode ${opts.contentEncoding} body: ${cause.message}${urlSuffix(opts)}`, { url: opts.url, cause });
+}
+
 /** Undoes the content-codings of a whole body, each in one call capped at maxDecodedBytes. */
 function decodeWhole(raw: Buffer, opts: ReadBodyOptions): BodyRead {
-  const where = opts.url ? ` (${opts.url})` : '';
   let body = raw;
   for (const coding of parseContentEncoding(opts.contentEncoding)) {
     const cap = { maxOutputLength: opts.maxDecodedBytes + 1 };
@@ -168,29 +184,21 @@ function decodeWhole(raw: Buffer, opts: ReadBodyOptions): BodyRead {
       else if (coding === 'deflate') {
         body = looksLikeZlib(body) ? zlib.inflateSync(body, { ...ZLIB_OPTS, ...cap }) : zlib.inflateRawSync(body, { ...ZLIB_OPTS, ...cap });
       } else {
-        throw new FetchError('bad-encoding', `unsupported Content-Encoding "${coding}"${where}`, { url: opts.url });
+        throw unsupportedEncoding(opts, coding);
       }
     } catch (err) {
       if (err instanceof FetchError) throw err;
       const e = err as Error & { code?: string };
-      if (e.code === 'ERR_BUFFER_TOO_LARGE') {
-        throw new FetchError('decoded-too-large', `decoded body exceeds ${opts.maxDecodedBytes} bytes after ${raw.length} compressed bytes${where}`, {
-          url: opts.url,
-        });
-      }
-      throw new FetchError('bad-encoding', `cannot decode ${opts.contentEncoding} body: ${e.message}${where}`, { url: opts.url, cause: e });
+      if (e.code === 'ERR_BUFFER_TOO_LARGE') throw decodedTooLarge(opts, raw.length);
+      throw cannotDecode(opts, e);
     }
   }
-  if (body.length > opts.maxDecodedBytes) {
-    throw new FetchError('decoded-too-large', `decoded body exceeds ${opts.maxDecodedBytes} bytes after ${raw.length} compressed bytes${where}`, {
-      url: opts.url,
-    });
-  }
+  if (body.length > opts.maxDecodedBytes) throw decodedTooLarge(opts, raw.length);
   return { body, rawBytes: raw.length, truncated: false };
 }
 
 async function streamBody(stream: Readable, opts: ReadBodyOptions): Promise<BodyRead> {
-  const where = opts.url ? ` (${opts.url})` : '';
+  const where = urlSuffix(opts);
   // First error raised by zlib itself (corrupt data). Teardown errors passed to the decoders by
   // pipeline (aborts, socket errors) are not zlib's: those carry no numeric errno.
   let decoderFailure: Error | undefined;
@@ -229,7 +237,7 @@ async function streamBody(stream: Readable, opts: ReadBodyOptions): Promise<Body
     else if (coding === 'deflate') s = autoInflate(track);
     else {
       abandonBody(stream);
-      throw new FetchError('bad-encoding', `unsupported Content-Encoding "${coding}"${where}`, { url: opts.url });
+      throw unsupportedEncoding(opts, coding);
     }
     if (typeof s !== 'function') track(s);
     stages.push(s);
@@ -247,11 +255,7 @@ async function streamBody(stream: Readable, opts: ReadBodyOptions): Promise<Body
           decoded += Math.max(0, room);
           throw fail(new Truncated());
         }
-        throw fail(new FetchError(
-          'decoded-too-large',
-          `decoded body exceeds ${opts.maxDecodedBytes} bytes after ${rawLimit.bytes} compressed bytes${where}`,
-          { url: opts.url },
-        ));
+        throw fail(decodedTooLarge(opts, rawLimit.bytes));
       }
       chunks.push(chunk);
       decoded += chunk.length;
@@ -267,10 +271,7 @@ async function streamBody(stream: Readable, opts: ReadBodyOptions): Promise<Body
     if (err instanceof Truncated) truncated = true;
     else if (err instanceof FetchError) throw err;
     else if (decoderFailure) {
-      throw new FetchError('bad-encoding', `cannot decode ${opts.contentEncoding} body: ${decoderFailure.message}${where}`, {
-        url: opts.url,
-        cause: decoderFailure,
-      });
+      throw cannotDecode(opts, decoderFailure);
     } else throw sourceFailure ?? err;
   }
   return { body: Buffer.concat(chunks), rawBytes: rawLimit.bytes, truncated };

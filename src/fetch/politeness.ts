@@ -19,7 +19,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { luaScript, runScript, type LuaScript } from '../queues/lua.js';
+import { luaScript, runScript } from '../queues/lua.js';
 
 export interface HostLimits {
   /** Requests in flight at once for the host, across all processes. */
@@ -150,8 +150,6 @@ const SCRIPTS = {
   count: luaScript(COUNT_LUA),
 };
 
-const run = (redis: LimiterRedis, s: LuaScript, keys: string[], args: (string | number)[]) => runScript(redis, s, keys, args);
-
 /** Lower-case, no trailing dot, no port: politeness is per host name. */
 export function normalizeHost(hostOrUrl: string): string {
   let host = hostOrUrl.trim();
@@ -203,7 +201,7 @@ export function createHostLimiter(redis: LimiterRedis, options: HostLimiterOptio
     const l = limitsFor(host, opts);
     const k = keys(host);
     const token = randomUUID();
-    const res = (await run(redis, SCRIPTS.acquire, [k.slots, k.last], [token, l.maxConcurrent, l.minDelayMs, l.leaseMs, busyWaitMs])) as [
+    const res = (await runScript(redis, SCRIPTS.acquire, [k.slots, k.last], [token, l.maxConcurrent, l.minDelayMs, l.leaseMs, busyWaitMs])) as [
       number,
       number,
       number | string,
@@ -219,14 +217,14 @@ export function createHostLimiter(redis: LimiterRedis, options: HostLimiterOptio
   return {
     tryAcquire,
     async release(host, token) {
-      return Number(await run(redis, SCRIPTS.release, [keys(host).slots], [token])) === 1;
+      return Number(await runScript(redis, SCRIPTS.release, [keys(host).slots], [token])) === 1;
     },
     async extend(host, token, leaseMs) {
       const l = limitsFor(host, leaseMs !== undefined ? { leaseMs } : {});
-      return Number(await run(redis, SCRIPTS.extend, [keys(host).slots], [token, l.leaseMs])) === 1;
+      return Number(await runScript(redis, SCRIPTS.extend, [keys(host).slots], [token, l.leaseMs])) === 1;
     },
     async inFlight(host) {
-      return Number(await run(redis, SCRIPTS.count, [keys(host).slots], []));
+      return Number(await runScript(redis, SCRIPTS.count, [keys(host).slots], []));
     },
     async acquire(host, opts = {}) {
       const deadline = opts.maxWaitMs !== undefined ? Date.now() + opts.maxWaitMs : Infinity;

@@ -8,7 +8,7 @@ import {
 } from '../fetch/index.js';
 import { archivePage, pageHistory, recordFailedPage } from '../store/pages.js';
 import { enqueueParse } from './load-job.js';
-import { parseArchivedPage } from './parse-job.js';
+import { parseArchivedPage, type FetchedPage, type ParseOutcome } from './parse-job.js';
 import { finishUrl } from '../frontier/frontier.js';
 import { isArticleUrl, rulesFor } from '../sources/rules.js';
 import { jobLogger } from '../log.js';
@@ -95,9 +95,14 @@ export function createFetchStage(ctx: AppContext, opts: FetchStageOptions): Fetc
     // page is there, so it is parsed again (or its parse job queued again, same job id) rather
     // than fetched and archived twice.
     const history = await pageHistory(ctx.db, url, runId, source.id, !scope.refresh);
-    const parseData = (pageId: number): ParseJob => ({
-      pageId, sourceKey: source.key, runId, depth, scope, site, ...(listing ? { listing } : {}), countFetch: true,
-    });
+    // The archived page goes on to parse: here (this process runs the parse stage; `handed` is
+    // the page in memory, else it is read back) or through a parse job.
+    const parseNext = async (pageId: number, handed: FetchedPage | null): Promise<Partial<ParseOutcome>> => {
+      const data: ParseJob = { pageId, sourceKey: source.key, runId, depth, scope, site, ...(listing ? { listing } : {}), countFetch: true };
+      if (opts.parseInline) return parseArchivedPage(ctx, { id: job.id, queue: 'fetch', data }, handed);
+      await enqueueParse(ctx, data);
+      return {};
+    };
     if (runId) {
       const done = history.done;
       if (done?.status === 'not_modified') {
@@ -105,13 +110,8 @@ export function createFetchStage(ctx: AppContext, opts: FetchStageOptions): Fetc
         return { status: 304, repeated: true };
       }
       if (done) {
-        if (opts.parseInline) {
-          log.info({ pageId: done.id }, 'fetched before; parsing the archived copy');
-          return { pageId: done.id, repeated: true, ...(await parseArchivedPage(ctx, { id: job.id, queue: 'fetch', data: parseData(done.id) })) };
-        }
-        await enqueueParse(ctx, parseData(done.id));
-        log.info({ pageId: done.id }, 'fetched before; parse queued again');
-        return { pageId: done.id, repeated: true };
+        log.info({ pageId: done.id }, opts.parseInline ? 'fetched before; parsing the archived copy' : 'fetched before; parse queued again');
+        return { pageId: done.id, repeated: true, ...(await parseNext(done.id, null)) };
       }
     }
 
@@ -175,16 +175,11 @@ export function createFetchStage(ctx: AppContext, opts: FetchStageOptions): Fetc
       result.body,
     );
     log.debug({ pageId, status: result.status, bytes: result.bytes, ms: Math.round(result.timings.totalMs) }, 'fetched');
-    if (opts.parseInline) {
-      const page = {
-        origin: 'fetch' as const, url, finalUrl: result.finalUrl, path: null, contentType: result.contentType, charset: result.charset,
-        sourceId: source.id, source, outcome: null, storyCode: null,
-      };
-      const parsed = await parseArchivedPage(ctx, { id: job.id, queue: 'fetch', data: parseData(pageId) }, { text: result.text, page });
-      return { pageId, status: result.status, ...parsed };
-    }
-    await enqueueParse(ctx, parseData(pageId));
-    return { pageId, status: result.status };
+    const page: FetchedPage['page'] = {
+      origin: 'fetch', url, finalUrl: result.finalUrl, path: null, contentType: result.contentType, charset: result.charset,
+      sourceId: source.id, source, outcome: null, storyCode: null,
+    };
+    return { pageId, status: result.status, ...(await parseNext(pageId, { text: result.text, page })) };
   }
 
   return {

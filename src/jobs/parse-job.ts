@@ -60,14 +60,13 @@ export async function handleParseJob(ctx: AppContext, job: Job<ParseJob>): Promi
  * Parses an archived page and stores what it holds. `handed` is the page as the fetch stage has
  * it in memory (it was archived a moment ago); without it the page is read back from the archive.
  */
-export async function parseArchivedPage(ctx: AppContext, task: ParseTask, handed: FetchedPage | null = null): Promise<ParseOutcome> {
-  const job = task;
+export async function parseArchivedPage(ctx: AppContext, job: ParseTask, handed: FetchedPage | null = null): Promise<ParseOutcome> {
   const { pageId, runId, reparse } = job.data;
   const rec = handed ? { page: handed.page, raw: null } : await readPage(ctx.db, pageId);
   if (!rec) throw new UnrecoverableError(`page ${pageId} does not exist`);
   const { page, raw } = rec;
   const what = page.path ? path.basename(page.path) : (page.url ?? `page ${pageId}`);
-  let log = jobLogger(ctx.log, { id: job.id, queue: task.queue }, { url: page.url, path: page.path, source: job.data.sourceKey ?? page.source?.key });
+  let log = jobLogger(ctx.log, { id: job.id, queue: job.queue }, { url: page.url, path: page.path, source: job.data.sourceKey ?? page.source?.key });
   // A fetched URL is finished (for the frontier and the run) once its page is parsed or failed;
   // the run counts each URL or loaded page once, however often this job runs.
   const fetched = page.origin === 'fetch' && page.url != null;

@@ -10,7 +10,7 @@ import type { Db } from './db.js';
 import type { ParsedArticle, ParsedLink } from '../parse/types.js';
 import type { ArticleOutcome } from '../queues/jobs.js';
 import { sha256 } from './pages.js';
-import { Batcher } from './batcher.js';
+import { batcherFor, type Batcher } from './batcher.js';
 
 export interface StoreResult {
   outcome: ArticleOutcome;
@@ -56,11 +56,9 @@ const writers = new WeakMap<Db, Batcher<Pending, StoreResult>>();
  * commit, see batcher.ts); a story appears at most once per batch.
  */
 export function storeArticle(db: Db, sourceId: number, article: ParsedArticle, pageId: number | null): Promise<StoreResult> {
-  let w = writers.get(db);
-  if (!w) {
-    w = new Batcher<Pending, StoreResult>((batch) => writeBatch(db, batch), { maxBatch: 64, maxWaitMs: 0, maxInFlight: 2, keyOf: (p) => keyOf({ sourceId: p.sourceId, storyCode: p.article.storyCode }) });
-    writers.set(db, w);
-  }
+  const w = batcherFor(writers, db, (batch) => writeBatch(db, batch), {
+    maxBatch: 64, maxWaitMs: 0, maxInFlight: 2, keyOf: (p) => keyOf({ sourceId: p.sourceId, storyCode: p.article.storyCode }),
+  });
   return w.submit({ sourceId, article, pageId });
 }
 
@@ -236,12 +234,7 @@ const knowers = new WeakMap<Db, Batcher<KnownQuery, Set<string>>>();
  * page, so concurrent calls share one query.
  */
 export function storedStoryCodes(db: Db, sourceId: number, codes: string[]): Promise<Set<string>> {
-  let b = knowers.get(db);
-  if (!b) {
-    b = new Batcher<KnownQuery, Set<string>>((items) => queryStoredCodes(db, items), { maxBatch: 64, maxWaitMs: 0, maxInFlight: 1 });
-    knowers.set(db, b);
-  }
-  return b.submit({ sourceId, codes });
+  return batcherFor(knowers, db, (items) => queryStoredCodes(db, items), { maxBatch: 64, maxWaitMs: 0, maxInFlight: 1 }).submit({ sourceId, codes });
 }
 
 async function queryStoredCodes(db: Db, items: KnownQuery[]): Promise<Set<string>[]> {

@@ -111,3 +111,18 @@ export class Batcher<In, Out> {
     }
   }
 }
+
+/**
+ * One batcher per owner (a database client) and purpose: `slot` is a module-level WeakMap of the
+ * caller's, so batchers go away with their client.
+ */
+export function batcherFor<K extends object, In, Out>(
+  slot: WeakMap<K, Batcher<In, Out>>,
+  owner: K,
+  run: (items: In[]) => Promise<Out[]>,
+  opts: BatcherOptions<In>,
+): Batcher<In, Out> {
+  let b = slot.get(owner);
+  if (!b) slot.set(owner, (b = new Batcher(run, opts)));
+  return b;
+}

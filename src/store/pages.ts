@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type { Db } from './db.js';
-import { Batcher } from './batcher.js';
+import { batcherFor, type Batcher } from './batcher.js';
 
 const brotli = promisify(zlib.brotliCompress);
 const unbrotli = promisify(zlib.brotliDecompress);
@@ -58,14 +58,8 @@ interface ArchiveItem {
 const archivers = new WeakMap<Db, Batcher<ArchiveItem, number>>();
 const historians = new WeakMap<Db, Batcher<HistoryQuery, PageHistory>>();
 
-function batcherOf<In, Out>(map: WeakMap<Db, Batcher<In, Out>>, db: Db, run: (db: Db, items: In[]) => Promise<Out[]>): Batcher<In, Out> {
-  let b = map.get(db);
-  if (!b) {
-    b = new Batcher<In, Out>((items) => run(db, items), { maxBatch: 64, maxWaitMs: 0, maxInFlight: 1 });
-    map.set(db, b);
-  }
-  return b;
-}
+/** Hot-path batches: a lone call goes at once, one batch at Postgres at a time. */
+const HOT = { maxBatch: 64, maxWaitMs: 0, maxInFlight: 1 };
 
 /**
  * Stores a page that was read or fetched; returns its id. Identical bytes are stored once.
@@ -75,7 +69,7 @@ function batcherOf<In, Out>(map: WeakMap<Db, Batcher<In, Out>>, db: Db, run: (db
 export async function archivePage(db: Db, meta: PageMeta, raw: Buffer): Promise<number> {
   const hash = sha256(raw);
   const { encoding, data } = await compressContent(raw);
-  return batcherOf(archivers, db, insertPages).submit({ meta, raw, hash, encoding, data });
+  return batcherFor(archivers, db, (items) => insertPages(db, items), HOT).submit({ meta, raw, hash, encoding, data });
 }
 
 const PAGE_COLUMNS = 16;
@@ -133,7 +127,7 @@ export interface PageHistory {
  * both, for all concurrent callers.
  */
 export function pageHistory(db: Db, url: string, runId: string | undefined, sourceId: number, conditional: boolean): Promise<PageHistory> {
-  return batcherOf(historians, db, queryHistory).submit({ url, runId: runId ?? null, sourceId, conditional });
+  return batcherFor(historians, db, (items) => queryHistory(db, items), HOT).submit({ url, runId: runId ?? null, sourceId, conditional });
 }
 
 async function queryHistory(db: Db, items: HistoryQuery[]): Promise<PageHistory[]> {

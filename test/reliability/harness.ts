@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { Redis } from 'ioredis';
+import { expect } from 'vitest';
 import type { AppContext } from '../../src/runtime/context.js';
 import type { RunCounts } from '../../src/queues/runs.js';
 import type { FixtureSite } from '../fixture-site/index.js';
@@ -335,6 +336,20 @@ export async function ingestReport(ctx: AppContext, site: FixtureSite, sourceKey
     failedPages: failed,
     refetched: indices.map((i) => site.articlePath(i)).filter((p) => site.stats.count(p) > 1),
   };
+}
+
+/**
+ * After a disruption: the whole site stored exactly once with its links, the run counted every
+ * story and finished, and the fetch and parse queues drained with nothing failed.
+ */
+export async function expectCompleteIngest(ctx: AppContext, site: FixtureSite, sourceKey: string, n: number, counts: RunCounts): Promise<IngestReport> {
+  const report = await ingestReport(ctx, site, sourceKey, [...Array(n).keys()]);
+  expect(report).toMatchObject({ articles: n, missing: [], createdTwice: [], revised: [], wrongLinks: [], strandedPages: 0, failedPages: [] });
+  expect(counts).toMatchObject({ new: n, failed: 0, pending: 0 });
+  const q = await queueCounts(ctx);
+  expect(q.fetch).toMatchObject({ active: 0, waiting: 0, failed: 0 });
+  expect(q.parse).toMatchObject({ active: 0, waiting: 0, failed: 0 });
+  return report;
 }
 
 /** Removes every key of a prefix from a Redis. */

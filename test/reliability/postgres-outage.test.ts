@@ -8,7 +8,7 @@ import { seedRun } from '../../src/frontier/frontier.js';
 import { createFixtureSite, type FixtureSite } from '../fixture-site/index.js';
 import { disposeContext, testContext } from '../helpers/env.js';
 import { fixtureSource } from '../helpers/crawl.js';
-import { type CliProcess, ingestReport, queueCounts, sleep, startWorker, TcpProxy, uniquePrefix, waitFor, waitForRunDone, workerEnv } from './harness.js';
+import { type CliProcess, expectCompleteIngest, queueCounts, sleep, startWorker, TcpProxy, uniquePrefix, waitFor, waitForRunDone, workerEnv } from './harness.js';
 
 const N = 60;
 const KEY = 'rel-pg';
@@ -53,12 +53,7 @@ it(`Postgres gone for ${OUTAGE_MS / 1000} s mid-crawl: jobs retry and complete, 
   // Nothing was written while the database was unreachable (give or take a commit in flight).
   expect(duringOutage - atOutage).toBeLessThanOrEqual(1);
 
-  const report = await ingestReport(ctx, site, KEY, [...Array(N).keys()]);
-  expect(report).toMatchObject({ articles: N, missing: [], createdTwice: [], revised: [], wrongLinks: [], strandedPages: 0, failedPages: [] });
-  expect(counts).toMatchObject({ new: N, failed: 0, pending: 0 });
-  const q = await queueCounts(ctx);
-  expect(q.fetch).toMatchObject({ active: 0, waiting: 0, failed: 0 });
-  expect(q.parse).toMatchObject({ active: 0, waiting: 0, failed: 0 });
+  const report = await expectCompleteIngest(ctx, site, KEY, N, counts);
 
   // The outage was felt: jobs were retried (and succeeded on a later attempt).
   // (A completed job keeps the stack traces of the attempts that failed before it succeeded.)

@@ -13,7 +13,7 @@ import { seedRun } from '../../src/frontier/frontier.js';
 import { createFixtureSite, type FixtureSite } from '../fixture-site/index.js';
 import { disposeContext, testContext } from '../helpers/env.js';
 import { fixtureSource } from '../helpers/crawl.js';
-import { type CliProcess, ingestReport, queueCounts, RedisServer, sleep, startWorker, uniquePrefix, waitFor, waitForRunDone, workerEnv } from './harness.js';
+import { type CliProcess, expectCompleteIngest, ingestReport, RedisServer, sleep, startWorker, uniquePrefix, waitFor, waitForRunDone, workerEnv } from './harness.js';
 
 const N = 60;
 let site: FixtureSite;
@@ -64,12 +64,7 @@ describe('Redis restarted mid-crawl', () => {
     const counts = await waitForRunDone(ctx, runId, 90_000, () => w.tail());
     expect(w.running, 'the worker process survived the outage').toBe(true);
     expect(atKill).toBeLessThan(N);
-    const report = await ingestReport(ctx, site, KEY, [...Array(N).keys()]);
-    expect(report).toMatchObject({ articles: N, missing: [], createdTwice: [], revised: [], wrongLinks: [], strandedPages: 0, failedPages: [] });
-    expect(counts).toMatchObject({ new: N, failed: 0, pending: 0 });
-    const q = await queueCounts(ctx);
-    expect(q.fetch).toMatchObject({ active: 0, waiting: 0, failed: 0 });
-    expect(q.parse).toMatchObject({ active: 0, waiting: 0, failed: 0 });
+    const report = await expectCompleteIngest(ctx, site, KEY, N, counts);
 
     // And it still stops cleanly.
     w.kill('SIGTERM');
