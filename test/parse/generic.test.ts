@@ -358,10 +358,12 @@ describe('errors', () => {
   });
 
   it('stays fast on deeply nested and very large pages', () => {
-    const deep = '<div>'.repeat(20000) + `<p>${P1}</p>` + '</div>'.repeat(20000);
+    const deep = (n: number) => '<div>'.repeat(n) + `<p>${P1}</p>` + '</div>'.repeat(n);
     const t0 = performance.now();
-    const a = extractArticle(`<title>Deep page title</title>${deep}`, {});
+    const a = extractArticle(`<title>Deep page title</title>${deep(990)}`, {});
     expect(a.body).toEqual([P1]);
+    // deeper than the limit: refused before parsing
+    expect(() => extractArticle(`<title>Deep page title</title>${deep(20000)}`, {})).toThrow(expect.objectContaining({ code: 'unsupported-content' }));
     const big = page('<title>Big page title</title>', `<h1>Big page title</h1>${`<p>${P1}</p><ul><li><a href="/x">link</a></li></ul>`.repeat(5000)}`);
     extractArticle(big, {});
     expect(performance.now() - t0).toBeLessThan(5000);

@@ -399,10 +399,10 @@ describe('parseIslamTimesHtml: errors', () => {
     );
   });
 
-  it('survives deeply nested and unclosed markup', () => {
-    const deep = `<html><body><h1>${h(T)}</h1><div>Story Code : 967483</div>${'<div><span>'.repeat(20000)}${h(P1)}</body></html>`;
-    const a = parseIslamTimesHtml(deep, {});
-    expect(a.body).toEqual([P1]);
+  it('survives deeply nested and unclosed markup within the depth limit, refuses deeper pages', () => {
+    const deep = (n: number) => `<html><body><h1>${h(T)}</h1><div>Story Code : 967483</div>${'<div><span>'.repeat(n)}${h(P1)}</body></html>`;
+    expect(parseIslamTimesHtml(deep(490), {}).body).toEqual([P1]);
+    expect(() => parseIslamTimesHtml(deep(20000), {})).toThrow(expect.objectContaining({ code: 'unsupported-content', message: 'elements nested more than 1000 deep' }));
   });
 });
 

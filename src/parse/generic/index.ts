@@ -19,6 +19,7 @@ import { storyCode } from './story-code.js';
 import { collapse, countWords, normKey, stripTags } from './text.js';
 import { chooseTitle, titleMatcher, type TitleChoice } from './title.js';
 import { hostOf } from './url.js';
+import { htmlShapeProblem } from '../html-shape.js';
 
 /** Pages above this size are refused rather than risk a stalled worker. */
 export const MAX_HTML_LENGTH = 15_000_000;
@@ -29,6 +30,9 @@ export function extractArticle(html: string, ctx: ParseContext = {}): ParsedArti
   if (typeof html !== 'string') throw new ParseError('invalid-input', 'html must be a string');
   if (!/\S/.test(html)) throw new ParseError('empty', 'empty document');
   if (html.length > MAX_HTML_LENGTH) throw new ParseError('too-large', `document of ${html.length} characters`);
+  // HTML parsing and the walks over its tree are quadratic in nesting depth: refused unparsed.
+  const shape = htmlShapeProblem(html);
+  if (shape) throw new ParseError('unsupported-content', shape);
   try {
     return extract(html, ctx);
   } catch (err) {
