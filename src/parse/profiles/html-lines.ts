@@ -11,7 +11,7 @@
 // and walking the domhandler tree iteratively keeps deep or malformed pages safe.
 
 import { parseDocument } from 'htmlparser2';
-import { parseLightDocument } from './light-dom.js';
+import { attribute, mayHaveAttribute, parseLightDocument, type IndexedElement } from './light-dom.js';
 import type { AnyNode, Document, Element, ParentNode } from 'domhandler';
 
 export type { Element };
@@ -164,93 +164,89 @@ export function buildPageView<L extends string>(
     lang: null, baseHref: null, title: null, meta: new Map(), links: new Map(), jsonLd: [], itemprops: new Map(), times: [],
   };
 
-  // Pass 1 (post-order): short text of each element (null when longer than LABEL_TEXT_MAX),
-  // used to recognise label elements, plus head metadata.
-  const shortText = new Map<Element, string | null>();
+  // Pass 1: short text of each element (null when longer than LABEL_TEXT_MAX), used to
+  // recognise label elements, plus head metadata. Elements come in document order, so walking
+  // them backwards sees every child before its parent.
+  const els = doc.elements;
+  for (const el of els) collectHead(el, head);
+  const shortText: (string | null)[] = new Array(els.length);
+  for (let idx = els.length - 1; idx >= 0; idx--) {
+    const el = els[idx];
+    if (!el.children.length || el.type !== 'tag' || SKIP_TAGS.has(el.name)) { shortText[idx] = ''; continue; }
+    let s = '';
+    let over = false;
+    for (const c of el.children) {
+      if (c.type === 'text') s += (c as { data: string }).data;
+      else {
+        const t = shortText[(c as IndexedElement).index];
+        if (t === null) { over = true; break; }
+        s += isBlockTag((c as Element).name) ? ` ${t} ` : t;
+      }
+      if (s.length > LABEL_TEXT_MAX * 4) { over = true; break; }
+    }
+    // raw text is kept (normalised only for candidates); 4x slack covers whitespace
+    shortText[idx] = over ? null : s;
+  }
+  // Outermost element carrying a given label text; not inside a link or a skipped element.
   const labels = new Map<Element, L>();
-  {
-    const stack: Array<{ n: ParentNode; i: number }> = [{ n: doc, i: 0 }];
-    while (stack.length) {
-      const top = stack[stack.length - 1];
-      if (top.i < top.n.children.length) {
-        const c = top.n.children[top.i++];
-        if (isElement(c)) {
-          collectHead(c, head);
-          if (c.children.length && c.type === 'tag') stack.push({ n: c, i: 0 });
-          else shortText.set(c, '');
-        }
-        continue;
-      }
-      stack.pop();
-      const el = top.n;
-      if (!isElement(el)) continue;
-      if (SKIP_TAGS.has(el.name)) { shortText.set(el, ''); continue; }
-      let s = '';
-      let over = false;
-      for (const c of el.children) {
-        if (c.type === 'text') s += (c as { data: string }).data;
-        else if (isElement(c)) {
-          const t = shortText.get(c);
-          if (t === null) { over = true; break; }
-          if (t !== undefined) s += isBlockTag(c.name) ? ` ${t} ` : t;
-        }
-        if (s.length > LABEL_TEXT_MAX * 4) { over = true; break; }
-      }
-      // raw text is kept (normalised only for candidates); 4x slack covers whitespace
-      shortText.set(el, over ? null : s);
+  for (let idx = 0; idx < els.length; idx++) {
+    const raw = shortText[idx];
+    if (!raw || (mayBeLabel && !mayBeLabel(raw))) continue;
+    const el = els[idx];
+    const t = normText(raw);
+    if (!t || t.length > LABEL_TEXT_MAX) continue;
+    const kind = classify(t);
+    if (!kind) continue;
+    const p = el.parent;
+    const praw = isElement(p) ? shortText[(p as IndexedElement).index] : null;
+    if (praw && normText(praw) === t) continue; // the parent carries it
+    if (el.name === 'a' || insideTag(el, 'a')) {
+      // a link is a label only when it is the whole content of its block
+      const blk = blockAncestor(el);
+      if (!blk || normText(textContent(blk)) !== t) continue;
     }
-    // Outermost element carrying a given label text; not inside a link or a skipped element.
-    for (const [el, raw] of shortText) {
-      if (!raw || (mayBeLabel && !mayBeLabel(raw))) continue;
-      const t = normText(raw);
-      if (!t || t.length > LABEL_TEXT_MAX) continue;
-      const kind = classify(t);
-      if (!kind) continue;
-      const p = el.parent;
-      const praw = isElement(p) ? shortText.get(p) : null;
-      if (praw && normText(praw) === t) continue; // the parent carries it
-      if (el.name === 'a' || insideTag(el, 'a')) {
-        // a link is a label only when it is the whole content of its block
-        const blk = blockAncestor(el);
-        if (!blk || normText(textContent(blk)) !== t) continue;
-      }
-      if (!isBlockTag(el.name)) {
-        // inline label (span, b, font...): the rest of its block must be links or empty
-        const blk = blockAncestor(el);
-        if (blk && !restIsLinksOnly(blk, el)) continue;
-      }
-      labels.set(el, kind);
+    if (!isBlockTag(el.name)) {
+      // inline label (span, b, font...): the rest of its block must be links or empty
+      const blk = blockAncestor(el);
+      if (blk && !restIsLinksOnly(blk, el)) continue;
     }
+    labels.set(el, kind);
   }
 
   // Pass 2 (document order): lines.
   const lines: Line<L>[] = [];
+  // Text of the current line, adjacent text under the same link already merged.
   let segs: Seg[] = [];
   const blockStack: Element[] = [];
   const anchorStack: AnchorInfo[] = [];
   const headingStack: number[] = [];
   let chromeDepth = 0;
 
+  const addText = (data: string, anchor: AnchorInfo | null) => {
+    const last = segs[segs.length - 1];
+    if (last) {
+      if (last.anchor === anchor) last.text += data;
+      else segs.push({ text: data, anchor });
+    } else if (!isBlank(data)) segs.push({ text: data, anchor }); // a line's leading blanks are trimmed anyway
+  };
+
   const flush = () => {
     if (!segs.length) return;
-    const merged: Seg[] = [];
-    for (const s of segs) {
-      const last = merged[merged.length - 1];
-      if (last && last.anchor === s.anchor) last.text += s.text;
-      else merged.push({ text: s.text, anchor: s.anchor });
-    }
+    const out = segs;
     segs = [];
     let text = '';
     let linkChars = 0;
-    const out: Seg[] = [];
-    for (const s of merged) {
+    let kept = 0;
+    for (const s of out) {
       const collapsed = s.text.replace(WS_RE, ' ');
       text += collapsed;
       const t = collapsed.trim();
       if (!t) continue;
       if (s.anchor) linkChars += t.length;
-      out.push({ text: t, anchor: s.anchor });
+      s.text = t;
+      out[kept++] = s;
     }
+    out.length = kept;
     text = (text.includes('  ') ? text.replace(/ {2,}/g, ' ') : text).trim();
     if (!text) return;
     lines.push({
@@ -273,7 +269,7 @@ export function buildPageView<L extends string>(
       const c = top.n.children[top.i++];
       if (c.type === 'text') {
         const data = (c as { data: string }).data;
-        if (data) segs.push({ text: data, anchor: anchorStack[anchorStack.length - 1] ?? null });
+        if (data) addText(data, anchorStack[anchorStack.length - 1] ?? null);
         continue;
       }
       if (!isElement(c)) continue;
@@ -281,14 +277,14 @@ export function buildPageView<L extends string>(
       if (SKIP_TAGS.has(name)) continue;
       if (name === 'img') {
         const a = anchorStack[anchorStack.length - 1];
-        const alt = normText(c.attribs.alt ?? '');
-        if (a && alt) a.alts.push(alt);
+        const alt = a ? normText(attribute(c, 'alt') ?? '') : '';
+        if (alt) a.alts.push(alt);
         continue;
       }
       const label = labels.get(c);
       if (label) {
         flush();
-        const ltext = normText(shortText.get(c) ?? textContent(c));
+        const ltext = normText(shortText[(c as IndexedElement).index] ?? textContent(c));
         lines.push({
           index: lines.length,
           text: ltext,
@@ -309,8 +305,10 @@ export function buildPageView<L extends string>(
       const frame = { n: c as ParentNode, i: 0 };
       stack.push(frame);
       if (block) blockStack.push(c);
-      if (name === 'a' && c.attribs.href !== undefined) {
-        anchorStack.push({ el: c, href: c.attribs.href ?? null, title: normText(c.attribs.title ?? '') || null, alts: [] });
+      const href = name === 'a' ? attribute(c, 'href') : undefined;
+      if (href !== undefined) {
+        const title = attribute(c, 'title');
+        anchorStack.push({ el: c, href, title: title ? normText(title) || null : null, alts: [] });
       }
       const h = headingLevel(name);
       if (h) headingStack.push(h);
@@ -331,6 +329,15 @@ export function buildPageView<L extends string>(
   }
   flush();
   return { doc, lines, head };
+}
+
+/** Only ASCII whitespace (the usual indentation between tags). */
+function isBlank(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 32 && (c < 9 || c > 13)) return false;
+  }
+  return true;
 }
 
 function headingLevel(name: string): number {
@@ -366,6 +373,9 @@ function restIsLinksOnly(blk: Element, except: Element): boolean {
   return true;
 }
 
+/** Elements collectHead reads whatever their attributes. */
+const HEAD_TAGS = new Set(['html', 'base', 'title', 'meta', 'link', 'script', 'time']);
+
 function pushMap(m: Map<string, string[]>, k: string, v: string): void {
   const arr = m.get(k);
   if (arr) arr.push(v);
@@ -373,6 +383,8 @@ function pushMap(m: Map<string, string[]>, k: string, v: string): void {
 }
 
 function collectHead(el: Element, head: HeadMeta): void {
+  // Most elements carry no itemprop: their attributes are not even read (see light-dom.ts).
+  if (!HEAD_TAGS.has(el.name) && !mayHaveAttribute(el, 'itemprop')) return;
   const a = el.attribs;
   switch (el.name) {
     case 'html':

@@ -21,7 +21,7 @@
 // hostile page of 200,000 nested elements would cost quadratic time. Deeper than `maxDepth`
 // throws NestingTooDeep, at the element that crosses the limit (see html-shape.ts).
 import { decodeHTML, decodeHTMLAttribute, DecodingMode } from 'entities';
-import type { Document } from 'domhandler';
+import type { Document, Element } from 'domhandler';
 import { MAX_HTML_DEPTH } from '../html-shape.js';
 
 interface LightText {
@@ -30,19 +30,64 @@ interface LightText {
   parent: LightParent;
 }
 
-interface LightElement {
+/**
+ * An element. Its attributes are read from the markup the first time `attribs` is asked for:
+ * a profile reads the attributes of links, images and head elements only, and building an
+ * object of every element's attributes was a third of the parse.
+ */
+class LightElement {
   type: 'tag' | 'script' | 'style';
-  name: string;
-  attribs: Record<string, string>;
-  children: LightNode[];
-  parent: LightParent;
+  children: LightNode[] = [];
+  private attribsRead: Record<string, string> | null = null;
+
+  constructor(
+    /** Position in document order (the index in LightDocument.elements). */
+    readonly index: number,
+    readonly name: string,
+    public parent: LightParent,
+    /** The page and where this element's attributes start in it (just after the tag name). */
+    private readonly src: string,
+    private readonly attrsAt: number,
+    private readonly attrsEnd: number,
+  ) {
+    this.type = name === 'script' ? 'script' : name === 'style' ? 'style' : 'tag';
+  }
+
+  get attribs(): Record<string, string> {
+    if (!this.attribsRead) {
+      this.attribsRead = this.attrsEnd > this.attrsAt ? readAttributes(this.src, this.attrsAt) : {};
+    }
+    return this.attribsRead;
+  }
+
+  /** One attribute (`name` in lower-case ASCII) without reading the others. */
+  attribute(name: string): string | undefined {
+    if (this.attribsRead) return Object.prototype.hasOwnProperty.call(this.attribsRead, name) ? this.attribsRead[name] : undefined;
+    return this.attrsEnd > this.attrsAt ? findAttribute(this.src, this.attrsAt, name) : undefined;
+  }
+
+  set attribs(value: Record<string, string>) {
+    this.attribsRead = value;
+  }
+
+  /** False when no attribute named `name` can be present: a check on the raw markup, no parse. */
+  mayHaveAttribute(name: string): boolean {
+    if (this.attribsRead) return Object.prototype.hasOwnProperty.call(this.attribsRead, name);
+    return this.attrsEnd > this.attrsAt && this.src.slice(this.attrsAt, this.attrsEnd).toLowerCase().includes(name);
+  }
 }
 
 interface LightRoot {
   type: 'root';
   children: LightNode[];
   parent: null;
+  elements: LightElement[];
 }
+
+/** A parsed page: domhandler's Document shape plus every element in document order. */
+export type LightDocument = Document & { elements: IndexedElement[] };
+/** A domhandler Element that knows its position in document order. */
+export type IndexedElement = Element & { index: number };
 
 type LightParent = LightElement | LightRoot;
 type LightNode = LightElement | LightText;
@@ -134,10 +179,127 @@ const isAlpha = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
 /** Ends a tag name or an attribute name: whitespace, `/`, `>`. */
 const endsTagSection = (c: number) => c === 47 || c === 62 || isWs(c);
 
-/** Parses `html` (entities decoded, tag and attribute names lower-cased) into a lean tree. */
-export function parseLightDocument(html: string, maxDepth = MAX_HTML_DEPTH): Document {
+/**
+ * False when `el` cannot carry an attribute `name` (lower-case): for a light element, a check on
+ * its raw markup that does not read its attributes.
+ */
+export function mayHaveAttribute(el: Element, name: string): boolean {
+  const node: unknown = el;
+  return node instanceof LightElement ? node.mayHaveAttribute(name) : Object.prototype.hasOwnProperty.call(el.attribs, name);
+}
+
+/** The attribute `name` (lower-case ASCII) of `el`; for a light element, without reading the others. */
+export function attribute(el: Element, name: string): string | undefined {
+  const node: unknown = el;
+  if (node instanceof LightElement) return node.attribute(name);
+  return Object.prototype.hasOwnProperty.call(el.attribs, name) ? el.attribs[name] : undefined;
+}
+
+/** Input ends inside the tag: htmlparser2 drops it. */
+const TAG_EOF_DROP = -1;
+/** Input ends after a `/` in the tag: htmlparser2 emits the input's last character as text. */
+const TAG_EOF_LAST_CHAR = -2;
+
+/** Receives one attribute as ranges of the page: name [a0, a1), raw value [v0, v1). True stops. */
+type AttributeVisitor = (a0: number, a1: number, v0: number, v1: number) => boolean | void;
+
+/**
+ * Walks a tag's attributes from `q` (just after its name) to its `>`, handing each to `visit`.
+ * Returns the index after `>` times two, plus one when the tag ended with `/>`; or a TAG_EOF_
+ * code; or -3 when `visit` stopped the walk.
+ */
+function scanAttributes(html: string, q: number, visit: AttributeVisitor | null): number {
   const n = html.length;
-  const root: LightRoot = { type: 'root', children: [], parent: null };
+  for (;;) {
+    while (q < n && isWs(html.charCodeAt(q))) q++;
+    if (q >= n) return TAG_EOF_DROP;
+    let ch = html.charCodeAt(q);
+    if (ch === 62) return (q + 1) * 2;
+    if (ch === 47) {
+      q++;
+      while (q < n && isWs(html.charCodeAt(q))) q++;
+      if (q >= n) return TAG_EOF_LAST_CHAR;
+      if (html.charCodeAt(q) === 62) return (q + 1) * 2 + 1;
+      continue;
+    }
+    // attribute name (may start with `=`)
+    const a0 = q;
+    q++;
+    while (q < n && !((ch = html.charCodeAt(q)) === 61 || endsTagSection(ch))) q++;
+    if (q >= n) return TAG_EOF_DROP;
+    const a1 = q;
+    while (q < n && isWs(html.charCodeAt(q))) q++;
+    if (q >= n) return TAG_EOF_DROP;
+    let v0 = q;
+    let v1 = q;
+    if (html.charCodeAt(q) === 61) {
+      q++;
+      while (q < n && isWs(html.charCodeAt(q))) q++;
+      if (q >= n) return TAG_EOF_DROP;
+      ch = html.charCodeAt(q);
+      if (ch === 34 || ch === 39) {
+        const close = html.indexOf(ch === 34 ? '"' : "'", q + 1);
+        if (close < 0) return TAG_EOF_DROP;
+        v0 = q + 1;
+        v1 = close;
+        q = close + 1;
+      } else {
+        v0 = q;
+        while (q < n && !((ch = html.charCodeAt(q)) === 62 || isWs(ch))) q++;
+        if (q >= n) return TAG_EOF_DROP;
+        v1 = q;
+      }
+    }
+    if (visit && visit(a0, a1, v0, v1)) return -3;
+  }
+}
+
+const attributeValue = (html: string, v0: number, v1: number) => {
+  const value = html.slice(v0, v1);
+  return value.indexOf('&') >= 0 ? decodeHTMLAttribute(value) : value;
+};
+
+/** All attributes (names lower-cased, values decoded, the first of a repeated name kept). */
+function readAttributes(html: string, q: number): Record<string, string> {
+  const out: Record<string, string> = {};
+  scanAttributes(html, q, (a0, a1, v0, v1) => {
+    const name = html.slice(a0, a1).toLowerCase();
+    if (!Object.prototype.hasOwnProperty.call(out, name)) out[name] = attributeValue(html, v0, v1);
+  });
+  return out;
+}
+
+/** Is the page's name [a0, a1) `name` (lower-case ASCII) once lower-cased? */
+function nameIs(html: string, a0: number, a1: number, name: string): boolean {
+  if (a1 - a0 !== name.length) {
+    // a non-ASCII letter can change length when lower-cased (İ): compare the slow way
+    for (let i = a0; i < a1; i++) if (html.charCodeAt(i) > 127) return html.slice(a0, a1).toLowerCase() === name;
+    return false;
+  }
+  for (let i = 0; i < name.length; i++) {
+    const c = html.charCodeAt(a0 + i);
+    if (c > 127) return html.slice(a0, a1).toLowerCase() === name;
+    if ((c >= 65 && c <= 90 ? c + 32 : c) !== name.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** The first attribute called `name` (lower-case ASCII), decoded; no other attribute is read. */
+function findAttribute(html: string, q: number, name: string): string | undefined {
+  let found: string | undefined;
+  scanAttributes(html, q, (a0, a1, v0, v1) => {
+    if (!nameIs(html, a0, a1, name)) return false;
+    found = attributeValue(html, v0, v1);
+    return true;
+  });
+  return found;
+}
+
+/** Parses `html` (entities decoded, tag and attribute names lower-cased) into a lean tree. */
+export function parseLightDocument(html: string, maxDepth = MAX_HTML_DEPTH): LightDocument {
+  const n = html.length;
+  const root: LightRoot = { type: 'root', children: [], parent: null, elements: [] };
+  const elements = root.elements;
   const open: LightElement[] = []; // open elements, innermost last
   let current: LightParent = root;
   let lastText: LightText | null = null;
@@ -169,15 +331,10 @@ export function parseLightDocument(html: string, maxDepth = MAX_HTML_DEPTH): Doc
     if (FOREIGN.has(name)) foreign.push(true);
     else if (INTEGRATION.has(name)) foreign.push(false);
   };
-  const element = (name: string, attribs: Record<string, string>, selfClosing: boolean) => {
-    const el: LightElement = {
-      type: name === 'script' ? 'script' : name === 'style' ? 'style' : 'tag',
-      name,
-      attribs,
-      children: [],
-      parent: current,
-    };
+  const element = (name: string, attrsAt: number, attrsEnd: number, selfClosing: boolean) => {
+    const el = new LightElement(elements.length, name, current, html, attrsAt, attrsEnd);
     current.children.push(el);
+    elements.push(el);
     lastText = null;
     if (VOID.has(name) || selfClosing) return; // closed at once
     open.push(el);
@@ -193,16 +350,16 @@ export function parseLightDocument(html: string, maxDepth = MAX_HTML_DEPTH): Doc
       else if (name === 'p') {
         // `</p>` with no open <p>: an empty paragraph, as browsers make.
         openName('p');
-        element('p', {}, true);
+        element('p', 0, 0, true);
       }
-    } else if (name === 'br') element('br', {}, true); // `</br>` is a <br>
+    } else if (name === 'br') element('br', 0, 0, true); // `</br>` is a <br>
   };
 
   // Input that ends inside a declaration, a processing instruction or a bogus comment: the
   // rest is text, entities left as written (htmlparser2 emits its trailing data raw).
   const rawTail = (from: number) => {
     addText(html.slice(from));
-    return root as unknown as Document;
+    return root as unknown as LightDocument;
   };
 
   let runStart = 0; // start of the text not yet added
@@ -238,59 +395,18 @@ export function parseLightDocument(html: string, maxDepth = MAX_HTML_DEPTH): Doc
       if (k >= n) { runStart = n; break; } // input ends inside the tag: dropped
       const name = html.slice(lt + 1, k).toLowerCase();
       openName(name);
-      const attribs: Record<string, string> = {};
-      // attributes, up to `>` or `/>`
-      let q = k;
-      let selfClosing = false;
-      for (;;) {
-        while (q < n && isWs(html.charCodeAt(q))) q++;
-        if (q >= n) { runStart = n; break scan; }
-        let ch = html.charCodeAt(q);
-        if (ch === 62) { q++; break; }
-        if (ch === 47) {
-          q++;
-          while (q < n && isWs(html.charCodeAt(q))) q++;
-          if (q >= n) {
-            // htmlparser2 emits the input's last character as text here
-            runStart = n - 1;
-            break scan;
-          }
-          if (html.charCodeAt(q) === 62) { q++; selfClosing = true; break; }
-          continue;
-        }
-        // attribute name (may start with `=`)
-        const a0 = q;
-        q++;
-        while (q < n && !((ch = html.charCodeAt(q)) === 61 || endsTagSection(ch))) q++;
-        if (q >= n) { runStart = n; break scan; }
-        const aname = html.slice(a0, q).toLowerCase();
-        while (q < n && isWs(html.charCodeAt(q))) q++;
-        if (q >= n) { runStart = n; break scan; }
-        let value = '';
-        if (html.charCodeAt(q) === 61) {
-          q++;
-          while (q < n && isWs(html.charCodeAt(q))) q++;
-          if (q >= n) { runStart = n; break scan; }
-          ch = html.charCodeAt(q);
-          if (ch === 34 || ch === 39) {
-            const close = html.indexOf(ch === 34 ? '"' : "'", q + 1);
-            if (close < 0) { runStart = n; break scan; }
-            value = html.slice(q + 1, close);
-            q = close + 1;
-          } else {
-            const v0 = q;
-            while (q < n && !((ch = html.charCodeAt(q)) === 62 || isWs(ch))) q++;
-            if (q >= n) { runStart = n; break scan; }
-            value = html.slice(v0, q);
-          }
-          if (value.indexOf('&') >= 0) value = decodeHTMLAttribute(value);
-        }
-        if (!Object.prototype.hasOwnProperty.call(attribs, aname)) attribs[aname] = value;
+      // attributes, up to `>` or `/>`: only where the tag ends here, read when asked for
+      const tag = scanAttributes(html, k, null);
+      if (tag < 0) {
+        runStart = tag === TAG_EOF_LAST_CHAR ? n - 1 : n;
+        break;
       }
+      const q = tag >>> 1;
+      const selfClosing = (tag & 1) === 1;
       // `/>` closes only in foreign content (svg, math); elsewhere it is ignored, and a raw-text
       // element written `<script/>` has no raw text.
       const closesItself = selfClosing && foreign[foreign.length - 1] === true;
-      element(name, attribs, closesItself);
+      element(name, k, q, closesItself);
       pos = runStart = q;
       if (special && !selfClosing) {
         special.end.lastIndex = q;
@@ -391,5 +507,5 @@ export function parseLightDocument(html: string, maxDepth = MAX_HTML_DEPTH): Doc
     pos = lt + 1;
   }
   textRun(runStart, n);
-  return root as unknown as Document;
+  return root as unknown as LightDocument;
 }
