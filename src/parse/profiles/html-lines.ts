@@ -43,7 +43,25 @@ export function isBlockTag(name: string): boolean {
 const WS_RE = /[\s\u200b]+/g;
 
 export function normText(s: string): string {
-  return s.replace(WS_RE, ' ').trim();
+  return collapseWhitespace(s).trim();
+}
+
+/** `s.replace(WS_RE, ' ')`, returning `s` itself when nothing changes (most text on a page). */
+function collapseWhitespace(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 32) {
+      if (i + 1 < s.length && isSpaceCode(s.charCodeAt(i + 1))) return s.replace(WS_RE, ' ');
+    } else if (c < 33 ? c >= 9 && c <= 13 : c >= 0xa0 && isSpaceCode(c)) return s.replace(WS_RE, ' ');
+  }
+  return s;
+}
+
+/** The characters of WS_RE: \s (ASCII and Unicode spaces, line separators, BOM) and U+200B. */
+function isSpaceCode(c: number): boolean {
+  if (c < 0xa0) return c === 32 || (c >= 9 && c <= 13);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200b) || c === 0x2028 || c === 0x2029 || c === 0x202f
+    || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 /** A comparison key: lowercase letters and digits only. */
@@ -51,6 +69,20 @@ export function textKey(s: string): string {
   const l = s.toLowerCase();
   // eslint-disable-next-line no-control-regex
   return (/^[\x00-\x7f]*$/.test(l) ? l : l.normalize('NFKD')).replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
+/** `textKey(s) === key`, most often decided without building the key (ASCII text). */
+export function textKeyIs(s: string, key: string): boolean {
+  let j = 0;
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    // Past ASCII the key takes normalisation; the ASCII before it has matched so far.
+    if (c > 127) return textKey(s) === key;
+    if (c >= 65 && c <= 90) c += 32;
+    else if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) continue;
+    if (key.charCodeAt(j++) !== c) return false;
+  }
+  return j === key.length;
 }
 
 const ENTITY_RE = /&(?:#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);/i;
@@ -238,7 +270,7 @@ export function buildPageView<L extends string>(
     let linkChars = 0;
     let kept = 0;
     for (const s of out) {
-      const collapsed = s.text.replace(WS_RE, ' ');
+      const collapsed = collapseWhitespace(s.text);
       text += collapsed;
       const t = collapsed.trim();
       if (!t) continue;

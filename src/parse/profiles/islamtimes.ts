@@ -19,7 +19,7 @@
 import { ParseError, type FieldOrigin, type ParseContext, type ParsedArticle, type ParsedLink } from '../types.js';
 import { isoDay, isValidTimeZone, monthNumber, zonedTimeToUtc, zoneOffsetMinutes } from '../time.js';
 import {
-  buildPageView, contains, decodeEntities, normText, textKey,
+  buildPageView, contains, decodeEntities, normText, textKey, textKeyIs,
   type AnchorInfo, type Element, type Line, type PageView,
 } from './html-lines.js';
 import { NestingTooDeep } from './light-dom.js';
@@ -444,6 +444,16 @@ interface Ctx {
   base: string;
   tz: string;
   warnings: string[];
+  /** Links resolved against `base` so far: sections are walked more than once. */
+  resolved: Map<string, string | null>;
+}
+
+/** A link of the page as an absolute http(s) URL, or null. */
+function linkUrl(c: Ctx, href: string | null | undefined): string | null {
+  if (!href) return null;
+  let u = c.resolved.get(href);
+  if (u === undefined) c.resolved.set(href, (u = resolveHref(href, c.base)));
+  return u;
 }
 
 function resolveHref(href: string | null | undefined, base: string): string | null {
@@ -551,7 +561,7 @@ function parseInner(input: unknown, ctx: ParseContext): ParsedArticle {
   const ldUrl = resolveHref(ldUrlRaw, absCtx);
   const docUrl = pageUrl ?? canonical ?? ogUrl ?? ldUrl;
   const base = resolveHref(hm.baseHref, docUrl ?? absCtx) ?? docUrl ?? ISLAM_TIMES_BASE_URL + '/';
-  const c: Ctx = { view, lines, base, tz, warnings };
+  const c: Ctx = { view, lines, base, tz, warnings, resolved: new Map() };
 
   // ---- story code
   let storyCode: string | null = null;
@@ -987,7 +997,7 @@ function collectItems(c: Ctx, section: Section, preamble: string[] = []): Item[]
       extraParts.length = 0;
     };
     for (const s of l.segs) {
-      const url = s.anchor ? resolveHref(s.anchor.href, c.base) : null;
+      const url = s.anchor ? linkUrl(c, s.anchor.href) : null;
       if (!s.anchor || !url) {
         extraParts.push(s.text);
         continue;
@@ -1017,7 +1027,7 @@ function collectItems(c: Ctx, section: Section, preamble: string[] = []): Item[]
   for (const it of items) {
     if (!it.urls.length) {
       const a = it.anchors[0];
-      const u = a ? resolveHref(a.href, c.base) : null;
+      const u = a ? linkUrl(c, a.href) : null;
       if (u) it.urls.push({ url: u, text: '' });
     }
   }
@@ -1036,7 +1046,11 @@ function bestTitle(it: Item): { title: string; url: string } | null {
   if (texts.length) {
     // A title attribute / alt extends a truncated text: take it as a candidate.
     const strip = (t: string) => textKey(t.replace(ELLIPSIS_RE, ''));
-    cands = [...texts, ...attrs.filter((a) => texts.some((t) => strip(a).startsWith(strip(t)) && strip(a) !== strip(t)))];
+    const textKeys = texts.map(strip);
+    cands = [...texts, ...attrs.filter((a) => {
+      const ka = strip(a);
+      return textKeys.some((kt) => ka.startsWith(kt) && ka !== kt);
+    })];
   } else {
     cands = attrs;
   }
@@ -1053,7 +1067,7 @@ function bestTitle(it: Item): { title: string; url: string } | null {
 }
 
 function sectionHasLinks(c: Ctx, sec: Section): boolean {
-  return sec.lines.some((l) => l.segs.some((s) => s.anchor && resolveHref(s.anchor.href, c.base)));
+  return sec.lines.some((l) => l.segs.some((s) => s.anchor && linkUrl(c, s.anchor.href)));
 }
 
 /** Repeats of one title: equal, or one a (possibly "..."-ended) prefix of the other. */
@@ -1184,7 +1198,7 @@ interface BodyHints {
 function extractBody(c: Ctx, h: BodyHints): string[] {
   const { lines } = c;
   const isHeaderLine = (l: Line<Label>) =>
-    h.codeLines.has(l.index) || l.index === h.dateLine || (!!h.titleKey && textKey(l.text) === h.titleKey) || !!dateOnlyLine(l.text);
+    h.codeLines.has(l.index) || l.index === h.dateLine || (!!h.titleKey && textKeyIs(l.text, h.titleKey)) || !!dateOnlyLine(l.text);
   const linkHeavy = (l: Line<Label>) => l.linkChars > 0 && l.linkChars >= l.text.length * 0.6 && l.text.length < 120;
   const isPara = (l: Line<Label>) =>
     !l.label && !l.chrome && !h.sectionLines.has(l.index) && l.text.length >= 40 && l.linkChars < l.text.length * 0.5

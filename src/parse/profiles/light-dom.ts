@@ -49,6 +49,8 @@ class LightElement {
     private readonly src: string,
     private readonly attrsAt: number,
     private readonly attrsEnd: number,
+    /** attributeBloom of its tag. */
+    private readonly attrBloom: number,
   ) {
     this.type = name === 'script' ? 'script' : name === 'style' ? 'style' : 'tag';
   }
@@ -70,10 +72,10 @@ class LightElement {
     this.attribsRead = value;
   }
 
-  /** False when no attribute named `name` can be present: a check on the raw markup, no parse. */
+  /** False when no attribute named `name` can be present, answered without reading the attributes. */
   mayHaveAttribute(name: string): boolean {
     if (this.attribsRead) return Object.prototype.hasOwnProperty.call(this.attribsRead, name);
-    return this.attrsEnd > this.attrsAt && this.src.slice(this.attrsAt, this.attrsEnd).toLowerCase().includes(name);
+    return (this.attrBloom & nameBit(name.charCodeAt(0), name.length)) !== 0;
   }
 }
 
@@ -200,6 +202,14 @@ const TAG_EOF_DROP = -1;
 /** Input ends after a `/` in the tag: htmlparser2 emits the input's last character as text. */
 const TAG_EOF_LAST_CHAR = -2;
 
+/**
+ * A 32-bit filter of a tag's attribute names (first letter and length), left by the last
+ * scanAttributes that reached the end of its tag: an element asked whether it may carry
+ * `itemprop` answers from it without reading its attributes.
+ */
+let attributeBloom = 0;
+const nameBit = (first: number, length: number) => 1 << (((first | 0x20) + length) & 31);
+
 /** Receives one attribute as ranges of the page: name [a0, a1), raw value [v0, v1). True stops. */
 type AttributeVisitor = (a0: number, a1: number, v0: number, v1: number) => boolean | void;
 
@@ -210,24 +220,37 @@ type AttributeVisitor = (a0: number, a1: number, v0: number, v1: number) => bool
  */
 function scanAttributes(html: string, q: number, visit: AttributeVisitor | null): number {
   const n = html.length;
+  let bloom = 0;
   for (;;) {
     while (q < n && isWs(html.charCodeAt(q))) q++;
     if (q >= n) return TAG_EOF_DROP;
     let ch = html.charCodeAt(q);
-    if (ch === 62) return (q + 1) * 2;
+    if (ch === 62) {
+      attributeBloom = bloom;
+      return (q + 1) * 2;
+    }
     if (ch === 47) {
       q++;
       while (q < n && isWs(html.charCodeAt(q))) q++;
       if (q >= n) return TAG_EOF_LAST_CHAR;
-      if (html.charCodeAt(q) === 62) return (q + 1) * 2 + 1;
+      if (html.charCodeAt(q) === 62) {
+        attributeBloom = bloom;
+        return (q + 1) * 2 + 1;
+      }
       continue;
     }
     // attribute name (may start with `=`)
     const a0 = q;
+    let wide = html.charCodeAt(q);
     q++;
-    while (q < n && !((ch = html.charCodeAt(q)) === 61 || endsTagSection(ch))) q++;
+    while (q < n && !((ch = html.charCodeAt(q)) === 61 || endsTagSection(ch))) {
+      wide |= ch;
+      q++;
+    }
     if (q >= n) return TAG_EOF_DROP;
     const a1 = q;
+    // a name with non-ASCII letters may lower-case to anything: it sets every bit
+    bloom |= wide > 127 ? -1 : nameBit(html.charCodeAt(a0), a1 - a0);
     while (q < n && isWs(html.charCodeAt(q))) q++;
     if (q >= n) return TAG_EOF_DROP;
     let v0 = q;
@@ -332,7 +355,7 @@ export function parseLightDocument(html: string, maxDepth = MAX_HTML_DEPTH): Lig
     else if (INTEGRATION.has(name)) foreign.push(false);
   };
   const element = (name: string, attrsAt: number, attrsEnd: number, selfClosing: boolean) => {
-    const el = new LightElement(elements.length, name, current, html, attrsAt, attrsEnd);
+    const el = new LightElement(elements.length, name, current, html, attrsAt, attrsEnd, attrsEnd > attrsAt ? attributeBloom : 0);
     current.children.push(el);
     elements.push(el);
     lastText = null;
