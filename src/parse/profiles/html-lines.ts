@@ -122,12 +122,28 @@ export function contains(anc: AnyNode, node: AnyNode | null): boolean {
 // Lines
 
 export interface AnchorInfo {
-  el: Element;
-  href: string | null;
+  readonly el: Element;
+  readonly href: string | null;
   /** `title` attribute. */
-  title: string | null;
+  readonly title: string | null;
   /** alt texts of images inside the link. */
   alts: string[];
+}
+
+/** A link of the page; its title attribute is read when asked for (most never are). */
+class Anchor implements AnchorInfo {
+  alts: string[] = [];
+  private titleRead: string | null | undefined;
+
+  constructor(readonly el: Element, readonly href: string) {}
+
+  get title(): string | null {
+    if (this.titleRead === undefined) {
+      const t = attribute(this.el, 'title');
+      this.titleRead = t ? normText(t) || null : null;
+    }
+    return this.titleRead;
+  }
 }
 
 export interface Seg {
@@ -221,9 +237,16 @@ export function buildPageView<L extends string>(
   }
   // Outermost element carrying a given label text; not inside a link or a skipped element.
   const labels = new Map<Element, L>();
+  let lastRaw = '';
+  let lastMay = false;
   for (let idx = 0; idx < els.length; idx++) {
     const raw = shortText[idx];
-    if (!raw || (mayBeLabel && !mayBeLabel(raw))) continue;
+    if (!raw) continue;
+    if (mayBeLabel) {
+      // a parent whose only content is its child's text comes right before it: one test for both
+      if (raw !== lastRaw) lastMay = mayBeLabel((lastRaw = raw));
+      if (!lastMay) continue;
+    }
     const el = els[idx];
     const t = normText(raw);
     if (!t || t.length > LABEL_TEXT_MAX) continue;
@@ -339,8 +362,7 @@ export function buildPageView<L extends string>(
       if (block) blockStack.push(c);
       const href = name === 'a' ? attribute(c, 'href') : undefined;
       if (href !== undefined) {
-        const title = attribute(c, 'title');
-        anchorStack.push({ el: c, href, title: title ? normText(title) || null : null, alts: [] });
+        anchorStack.push(new Anchor(c, href));
       }
       const h = headingLevel(name);
       if (h) headingStack.push(h);

@@ -502,8 +502,9 @@ function parseInner(input: unknown, ctx: ParseContext): ParsedArticle {
   }
   if (!html.trim()) throw new ParseError('empty', 'islamtimes: page is empty');
   const head = html.slice(0, 4096).replace(/^\ufeff/, '').trimStart();
-  const nul = html.indexOf('\u0000');
-  if (nul >= 0 && nul < 65536) throw new ParseError('unsupported-content', 'islamtimes: binary content, not HTML');
+  // Binary content shows a NUL early, as git's check of the first 8000 bytes assumes; scanning a
+  // whole page for one cost a tenth of a millisecond.
+  if (html.slice(0, 8000).includes('\u0000')) throw new ParseError('unsupported-content', 'islamtimes: binary content, not HTML');
   if (!/<(?:!doctype|html|head|body|div|p|h[1-6]|table|span|article|main|section|title|meta|a)\b/i.test(html)) {
     throw new ParseError('unsupported-content', 'islamtimes: no HTML markup found');
   }
