@@ -30,6 +30,8 @@ export interface BodyRead {
   /** Bytes received before decoding. */
   rawBytes: number;
   truncated: boolean;
+  /** The bytes as received when they were gzip alone: the archive keeps them as they are. */
+  gzip?: Buffer;
 }
 
 class Truncated extends Error {}
@@ -194,7 +196,9 @@ function decodeWhole(raw: Buffer, opts: ReadBodyOptions): BodyRead {
     }
   }
   if (body.length > opts.maxDecodedBytes) throw decodedTooLarge(opts, raw.length);
-  return { body, rawBytes: raw.length, truncated: false };
+  const codings = parseContentEncoding(opts.contentEncoding);
+  const gzipAlone = codings.length === 1 && (codings[0] === 'gzip' || codings[0] === 'x-gzip');
+  return { body, rawBytes: raw.length, truncated: false, ...(gzipAlone ? { gzip: raw } : {}) };
 }
 
 async function streamBody(stream: Readable, opts: ReadBodyOptions): Promise<BodyRead> {

@@ -122,6 +122,8 @@ export interface FetchOk extends ResultBase {
   bytes: number;
   /** Bytes received on the wire (compressed). */
   rawBytes: number;
+  /** The body as received, when the server sent it gzip-encoded (and nothing else). */
+  gzipped?: Buffer;
   /** Non-fatal oddities: unknown charset label, binary-looking body, ... */
   warnings: string[];
 }
@@ -451,6 +453,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         contentType,
         bytes: read.body.length,
         rawBytes: read.rawBytes,
+        ...(read.gzip ? { gzipped: read.gzip } : {}),
         warnings,
         timings: timings(),
       } satisfies FetchOk;

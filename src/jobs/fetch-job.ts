@@ -173,6 +173,7 @@ export function createFetchStage(ctx: AppContext, opts: FetchStageOptions): Fetc
         lastModified: result.headers.lastModified ?? null, runId,
       },
       result.body,
+      result.gzipped,
     );
     log.debug({ pageId, status: result.status, bytes: result.bytes, ms: Math.round(result.timings.totalMs) }, 'fetched');
     const page: FetchedPage['page'] = {

@@ -42,7 +42,8 @@ export async function compressContent(raw: Buffer): Promise<{ encoding: string; 
 export async function decompressContent(encoding: string, data: Uint8Array): Promise<Buffer> {
   const buf = Buffer.from(data);
   if (encoding === 'br') return unbrotli(buf);
-  if (encoding === 'gzip') return gunzip(buf);
+  // as the fetcher decoded it: a gzip stream cut short still gives what it holds
+  if (encoding === 'gzip') return gunzip(buf, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
   if (encoding === 'identity') return buf;
   throw new Error(`unknown page content encoding ${encoding}`);
 }
@@ -62,13 +63,16 @@ const historians = new WeakMap<Db, Batcher<HistoryQuery, PageHistory>>();
 const HOT = { maxBatch: 64, maxWaitMs: 0, maxInFlight: 1 };
 
 /**
- * Stores a page that was read or fetched; returns its id. Identical bytes are stored once.
+ * Stores a page that was read or fetched (`gzipped`: the same bytes as the server sent them
+ * gzip-encoded); returns its id. Identical bytes are stored once.
  * Concurrent calls share one statement (content and page rows together): this runs for every
  * page of a crawl.
  */
-export async function archivePage(db: Db, meta: PageMeta, raw: Buffer): Promise<number> {
+export async function archivePage(db: Db, meta: PageMeta, raw: Buffer, gzipped?: Buffer): Promise<number> {
   const hash = sha256(raw);
-  const { encoding, data } = await compressContent(raw);
+  // A page that came gzip-encoded is kept as it came: compressing it again cost more CPU per page
+  // than anything else in the archive step.
+  const { encoding, data } = gzipped ? { encoding: 'gzip', data: gzipped } : await compressContent(raw);
   return batcherFor(archivers, db, (items) => insertPages(db, items), HOT).submit({ meta, raw, hash, encoding, data });
 }
 

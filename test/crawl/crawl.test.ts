@@ -5,6 +5,7 @@ import { startWorkers, type WorkerSet } from '../../src/runtime/workers.js';
 import { createFixtureSite, type FixtureSite } from '../fixture-site/index.js';
 import { disposeContext, testContext } from '../helpers/env.js';
 import { crawl, fixtureSource } from '../helpers/crawl.js';
+import { decompressContent } from '../../src/store/pages.js';
 
 const N = 300;
 let ctx: AppContext;
@@ -49,6 +50,13 @@ describe('crawling a site from its first listing page', () => {
     for (let i = 0; i < N; i++) expect(site.stats.count(site.articlePath(i)), site.articlePath(i)).toBe(1);
     const pages = await ctx.db.page.count({ where: { source: { key: 'fixture' }, outcome: { in: ['new'] } } });
     expect(pages).toBe(N);
+    // The site serves gzip: the archive keeps the bytes as they came, and they decode to the page.
+    const archived = await ctx.db.page.findMany({ where: { source: { key: 'fixture' }, outcome: 'new' }, include: { content: true }, take: 20 });
+    for (const p of archived) {
+      expect(p.content?.encoding, p.url!).toBe('gzip');
+      const html = (await decompressContent(p.content!.encoding, p.content!.data)).toString('utf8');
+      expect(html, p.url!).toBe(site.articleHtml(site.indexOfStoryCode(/\/news\/(\d+)/.exec(p.url!)![1])!));
+    }
   });
 
   it('a second crawl fetches no known story again', async () => {

@@ -3,6 +3,7 @@ import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpClient, FetchError, type FetchOk, type HttpClient } from '../../src/fetch/index.js';
 import { rejectionOf, sleep, startServer, type TestServer } from './helpers.js';
+import { decompressContent } from '../../src/store/pages.js';
 
 const HTML = '<!doctype html><html><head><title>Hello</title></head><body><p>Grüße — “quoted”</p></body></html>';
 
@@ -158,6 +159,17 @@ describe('content decoding', () => {
   it('tolerates a truncated gzip stream like browsers do', async () => {
     const r = await ok('/gzip-truncated');
     expect(r.text.startsWith('<!doctype html>')).toBe(true);
+  });
+
+  it('hands on a gzip body as received (the archive keeps it), and only a gzip one', async () => {
+    for (const path of ['/gzip', '/gzip-truncated']) {
+      const r = await ok(path);
+      expect(r.gzipped, path).toBeInstanceOf(Buffer);
+      expect(r.gzipped!.length).toBe(r.rawBytes);
+      // the archive decodes it back to the same bytes, a stream cut short included
+      expect((await decompressContent('gzip', r.gzipped!)).equals(r.body), path).toBe(true);
+    }
+    for (const path of ['/deflate', '/br']) expect((await ok(path)).gzipped, path).toBeUndefined();
   });
 
   it('corrupt gzip -> bad-encoding, not retryable', async () => {
