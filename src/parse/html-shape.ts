@@ -2,7 +2,9 @@
 // DOM walks after it get quadratic in nesting depth: a hostile 1 MB page of 200,000 nested
 // <div>s takes the parsers and listing discovery 10-30 s each, a 10 MB one hours, while the
 // deepest real page in extraction-dev nests ~100 levels. Pages nested deeper than
-// MAX_HTML_DEPTH are refused before anything parses them.
+// MAX_HTML_DEPTH are refused: the generic extractor and listing discovery run this pre-scan
+// before parsing; the profiles' own scanner (profiles/light-dom.ts) counts its open elements as
+// it builds and stops at the limit, which spares the pass over the page.
 
 /** Far above any real page (the deepest of the 490 extraction-dev pages: ~100). */
 export const MAX_HTML_DEPTH = 1000;
