@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Parser } from 'htmlparser2';
-import { NestingTooDeep, parseLightDocument } from '../../src/parse/profiles/light-dom.js';
+import { attribute, mayHaveAttribute, NestingTooDeep, parseLightDocument } from '../../src/parse/profiles/light-dom.js';
 import { extractionDevDir } from '../../src/datasets.js';
 import { createFixtureSite } from '../fixture-site/index.js';
 
@@ -63,6 +63,23 @@ function expectSameTree(html: string, what = JSON.stringify(html.slice(0, 200)))
   if (JSON.stringify(got) !== JSON.stringify(want)) expect(got, what).toEqual(want);
 }
 
+/**
+ * Attributes looked up one at a time (an <a>'s href located during the scan, others read on
+ * demand, the itemprop bloom) agree with the element's whole attribute object.
+ */
+function expectSameLookups(html: string, what: string) {
+  const doc = parseLightDocument(html, Infinity);
+  for (const el of doc.elements) {
+    const one = Object.fromEntries(['href', 'title', 'alt', 'itemprop'].map((n) => [n, attribute(el, n)]));
+    const may = ['href', 'title', 'alt', 'itemprop', 'class', 'id'].map((n) => mayHaveAttribute(el, n));
+    const all = el.attribs; // read after the lookups, which must not depend on it
+    for (const n of Object.keys(one)) expect(one[n], `${what}: <${el.name}> ${n}`).toBe(Object.prototype.hasOwnProperty.call(all, n) ? all[n] : undefined);
+    ['href', 'title', 'alt', 'itemprop', 'class', 'id'].forEach((n, i) => {
+      if (Object.prototype.hasOwnProperty.call(all, n)) expect(may[i], `${what}: <${el.name}> may have ${n}`).toBe(true);
+    });
+  }
+}
+
 /** Parent links point at the node whose children hold the node. */
 function checkParents(node: { children?: unknown[] }): void {
   for (const c of (node.children ?? []) as { parent: unknown; children?: unknown[] }[]) {
@@ -90,7 +107,11 @@ describe('light DOM scanner agrees with htmlparser2', () => {
       '<body><head><link><script>x</script>', '<h1>a<p>b<h2>c', '<option><optgroup>x', '<td>a<thead>b', '<rt>a<rp>b',
       '<tbody><tfoot>x', '<input><select><input>', '<p>α<B>β</b>γ</p>', '<İ>x</İ>', '<p title="&quot;q&quot;">',
     ];
-    for (const c of cases) expectSameTree(c);
+    for (const c of cases) {
+      expectSameTree(c);
+      expectSameLookups(c, JSON.stringify(c));
+    }
+    expectSameLookups('<a HREF="x" href="y" Title="t&amp;u"><img ALT=z></a><a title=q>r</a><p itemprop=v ID=w>', 'first of a repeated name, any case');
   });
 
   it('the fixture site: article and listing pages', async () => {
@@ -106,7 +127,11 @@ describe('light DOM scanner agrees with htmlparser2', () => {
   const dir = path.join(extractionDevDir(), 'html');
   const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.html')).sort() : [];
   it.skipIf(!files.length)(`every extraction-dev page (${files.length}, read in place)`, () => {
-    for (const f of files) expectSameTree(readFileSync(path.join(dir, f), 'utf8'), f);
+    for (const f of files) {
+      const html = readFileSync(path.join(dir, f), 'utf8');
+      expectSameTree(html, f);
+      expectSameLookups(html, f);
+    }
   });
 
   it('generated tag soup', () => {
@@ -125,6 +150,7 @@ describe('light DOM scanner agrees with htmlparser2', () => {
       fc.property(fc.array(piece, { maxLength: 40 }), (parts) => {
         const html = parts.join('');
         expect(plain(parseLightDocument(html, Infinity))).toEqual(referenceTree(html));
+        expectSameLookups(html, html);
       }),
       { numRuns: Math.round(3000 * Number(process.env.FUZZ_RUNS ?? 1)), ...(process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {}) },
     );

@@ -51,6 +51,9 @@ class LightElement {
     private readonly attrsEnd: number,
     /** attributeBloom of its tag. */
     private readonly attrBloom: number,
+    /** Where its href value is (-1: none), or NOT_LOOKED_UP: found while scanning links. */
+    private readonly hrefAt: number,
+    private readonly hrefEnd: number,
   ) {
     this.type = name === 'script' ? 'script' : name === 'style' ? 'style' : 'tag';
   }
@@ -65,6 +68,7 @@ class LightElement {
   /** One attribute (`name` in lower-case ASCII) without reading the others. */
   attribute(name: string): string | undefined {
     if (this.attribsRead) return Object.prototype.hasOwnProperty.call(this.attribsRead, name) ? this.attribsRead[name] : undefined;
+    if (name === 'href' && this.hrefAt !== NOT_LOOKED_UP) return this.hrefAt < 0 ? undefined : attributeValue(this.src, this.hrefAt, this.hrefEnd);
     return this.attrsEnd > this.attrsAt ? findAttribute(this.src, this.attrsAt, name) : undefined;
   }
 
@@ -197,6 +201,9 @@ export function attribute(el: Element, name: string): string | undefined {
   return Object.prototype.hasOwnProperty.call(el.attribs, name) ? el.attribs[name] : undefined;
 }
 
+/** LightElement.hrefAt of an element whose href was not looked for during the scan. */
+const NOT_LOOKED_UP = -2;
+
 /** Input ends inside the tag: htmlparser2 drops it. */
 const TAG_EOF_DROP = -1;
 /** Input ends after a `/` in the tag: htmlparser2 emits the input's last character as text. */
@@ -211,7 +218,7 @@ let attributeBloom = 0;
 const nameBit = (first: number, length: number) => 1 << (((first | 0x20) + length) & 31);
 
 /** Receives one attribute as ranges of the page: name [a0, a1), raw value [v0, v1). True stops. */
-type AttributeVisitor = (a0: number, a1: number, v0: number, v1: number) => boolean | void;
+type AttributeVisitor = (html: string, a0: number, a1: number, v0: number, v1: number) => boolean | void;
 
 /**
  * Walks a tag's attributes from `q` (just after its name) to its `>`, handing each to `visit`.
@@ -273,7 +280,7 @@ function scanAttributes(html: string, q: number, visit: AttributeVisitor | null)
         v1 = q;
       }
     }
-    if (visit && visit(a0, a1, v0, v1)) return -3;
+    if (visit && visit(html, a0, a1, v0, v1)) return -3;
   }
 }
 
@@ -285,12 +292,31 @@ const attributeValue = (html: string, v0: number, v1: number) => {
 /** All attributes (names lower-cased, values decoded, the first of a repeated name kept). */
 function readAttributes(html: string, q: number): Record<string, string> {
   const out: Record<string, string> = {};
-  scanAttributes(html, q, (a0, a1, v0, v1) => {
-    const name = html.slice(a0, a1).toLowerCase();
-    if (!Object.prototype.hasOwnProperty.call(out, name)) out[name] = attributeValue(html, v0, v1);
+  scanAttributes(html, q, (src, a0, a1, v0, v1) => {
+    const name = src.slice(a0, a1).toLowerCase();
+    if (!Object.prototype.hasOwnProperty.call(out, name)) out[name] = attributeValue(src, v0, v1);
   });
   return out;
 }
+
+// The attribute being looked for and where its value was found, for the visitor below: one
+// lookup runs at a time, and a shared visitor allocates nothing per lookup.
+let wanted = '';
+let foundAt = -1;
+let foundEnd = -1;
+const findWanted: AttributeVisitor = (html, a0, a1, v0, v1) => {
+  if (!nameIs(html, a0, a1, wanted)) return false;
+  foundAt = v0;
+  foundEnd = v1;
+  return true;
+};
+/** The same, walking on to the tag's end (the main scan, which must find it). */
+const noteWanted: AttributeVisitor = (html, a0, a1, v0, v1) => {
+  if (foundAt < 0 && nameIs(html, a0, a1, wanted)) {
+    foundAt = v0;
+    foundEnd = v1;
+  }
+};
 
 /** Is the page's name [a0, a1) `name` (lower-case ASCII) once lower-cased? */
 function nameIs(html: string, a0: number, a1: number, name: string): boolean {
@@ -309,13 +335,10 @@ function nameIs(html: string, a0: number, a1: number, name: string): boolean {
 
 /** The first attribute called `name` (lower-case ASCII), decoded; no other attribute is read. */
 function findAttribute(html: string, q: number, name: string): string | undefined {
-  let found: string | undefined;
-  scanAttributes(html, q, (a0, a1, v0, v1) => {
-    if (!nameIs(html, a0, a1, name)) return false;
-    found = attributeValue(html, v0, v1);
-    return true;
-  });
-  return found;
+  wanted = name;
+  foundAt = -1;
+  scanAttributes(html, q, findWanted);
+  return foundAt < 0 ? undefined : attributeValue(html, foundAt, foundEnd);
 }
 
 /** Parses `html` (entities decoded, tag and attribute names lower-cased) into a lean tree. */
@@ -354,8 +377,8 @@ export function parseLightDocument(html: string, maxDepth = MAX_HTML_DEPTH): Lig
     if (FOREIGN.has(name)) foreign.push(true);
     else if (INTEGRATION.has(name)) foreign.push(false);
   };
-  const element = (name: string, attrsAt: number, attrsEnd: number, selfClosing: boolean) => {
-    const el = new LightElement(elements.length, name, current, html, attrsAt, attrsEnd, attrsEnd > attrsAt ? attributeBloom : 0);
+  const element = (name: string, attrsAt: number, attrsEnd: number, selfClosing: boolean, hrefAt = NOT_LOOKED_UP, hrefEnd = -1) => {
+    const el = new LightElement(elements.length, name, current, html, attrsAt, attrsEnd, attrsEnd > attrsAt ? attributeBloom : 0, hrefAt, hrefEnd);
     current.children.push(el);
     elements.push(el);
     lastText = null;
@@ -418,8 +441,14 @@ export function parseLightDocument(html: string, maxDepth = MAX_HTML_DEPTH): Lig
       if (k >= n) { runStart = n; break; } // input ends inside the tag: dropped
       const name = html.slice(lt + 1, k).toLowerCase();
       openName(name);
-      // attributes, up to `>` or `/>`: only where the tag ends here, read when asked for
-      const tag = scanAttributes(html, k, null);
+      // attributes, up to `>` or `/>`: only where the tag ends here, read when asked for; a link's
+      // href (asked for of every link) is located on the way
+      const isLink = name === 'a';
+      if (isLink) {
+        wanted = 'href';
+        foundAt = -1;
+      }
+      const tag = scanAttributes(html, k, isLink ? noteWanted : null);
       if (tag < 0) {
         runStart = tag === TAG_EOF_LAST_CHAR ? n - 1 : n;
         break;
@@ -429,7 +458,7 @@ export function parseLightDocument(html: string, maxDepth = MAX_HTML_DEPTH): Lig
       // `/>` closes only in foreign content (svg, math); elsewhere it is ignored, and a raw-text
       // element written `<script/>` has no raw text.
       const closesItself = selfClosing && foreign[foreign.length - 1] === true;
-      element(name, k, q, closesItself);
+      element(name, k, q, closesItself, isLink ? foundAt : NOT_LOOKED_UP, foundEnd);
       pos = runStart = q;
       if (special && !selfClosing) {
         special.end.lastIndex = q;
