@@ -310,7 +310,7 @@ const findWanted: AttributeVisitor = (html, a0, a1, v0, v1) => {
   foundEnd = v1;
   return true;
 };
-/** The same, walking on to the tag's end (the main scan, which must find it). */
+/** The same without stopping at the match: the main scan has to reach the tag's end. */
 const noteWanted: AttributeVisitor = (html, a0, a1, v0, v1) => {
   if (foundAt < 0 && nameIs(html, a0, a1, wanted)) {
     foundAt = v0;
