@@ -5,10 +5,11 @@
 // merged. Each line keeps its text, the links it contains (in order) and the innermost
 // block element, so a profile can work on the same shape as the site's text dumps
 // ("Story Code : 967483", "Related Stories", ...) whatever tags wrap the content.
-// A second pass collects head metadata (title, meta, link, JSON-LD, <html lang>, <base>).
+// Head metadata (title, meta, link, JSON-LD, <html lang>, <base>) is collected on the way.
 //
-// Uses htmlparser2 directly (the backend cheerio/slim uses): no CSS selectors are needed
-// and walking the domhandler tree iteratively keeps deep or malformed pages safe.
+// The page is parsed by light-dom.ts (a lean tree with htmlparser2's semantics, built by a
+// scanner of our own, nesting bounded): no CSS selectors are needed, and walking the tree
+// iteratively keeps deep or malformed pages safe.
 
 import { parseDocument } from 'htmlparser2';
 import { attribute, mayHaveAttribute, parseLightDocument, type IndexedElement } from './light-dom.js';
