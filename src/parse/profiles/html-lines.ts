@@ -237,7 +237,7 @@ export function buildPageView<L extends string>(
     shortText[idx] = over ? null : s;
   }
   // Outermost element carrying a given label text; not inside a link or a skipped element.
-  const labels = new Map<Element, L>();
+  const labelOf: (L | undefined)[] = new Array(els.length);
   let lastRaw = '';
   let lastMay = false;
   for (let idx = 0; idx < els.length; idx++) {
@@ -266,7 +266,7 @@ export function buildPageView<L extends string>(
       const blk = blockAncestor(el);
       if (blk && !restIsLinksOnly(blk, el)) continue;
     }
-    labels.set(el, kind);
+    labelOf[idx] = kind;
   }
 
   // Pass 2 (document order): lines.
@@ -318,7 +318,8 @@ export function buildPageView<L extends string>(
     });
   };
 
-  const stack: Array<{ n: ParentNode; i: number }> = [{ n: doc, i: 0 }];
+  // `k`: the element's kind (see kindOf), looked up once when it is entered.
+  const stack: Array<{ n: ParentNode; i: number; k: number }> = [{ n: doc, i: 0, k: 0 }];
   while (stack.length) {
     const top = stack[stack.length - 1];
     if (top.i < top.n.children.length) {
@@ -330,14 +331,15 @@ export function buildPageView<L extends string>(
       }
       if (!isElement(c)) continue;
       const name = c.name;
-      if (SKIP_TAGS.has(name)) continue;
+      const kind = kindOf(name);
+      if (kind & KIND_SKIP) continue;
       if (name === 'img') {
         const a = anchorStack[anchorStack.length - 1];
         const alt = a ? normText(attribute(c, 'alt') ?? '') : '';
         if (alt) a.alts.push(alt);
         continue;
       }
-      const label = labels.get(c);
+      const label = labelOf[(c as IndexedElement).index];
       if (label) {
         flush();
         const ltext = normText(shortText[(c as IndexedElement).index] ?? textContent(c));
@@ -345,8 +347,8 @@ export function buildPageView<L extends string>(
           index: lines.length,
           text: ltext,
           segs: [{ text: ltext, anchor: null }],
-          block: isBlockTag(name) ? c : blockStack[blockStack.length - 1] ?? null,
-          heading: headingLevel(name) || (headingStack[headingStack.length - 1] ?? 0),
+          block: kind & KIND_BLOCK ? c : blockStack[blockStack.length - 1] ?? null,
+          heading: kind >> KIND_HEADING_SHIFT || (headingStack[headingStack.length - 1] ?? 0),
           chrome: chromeDepth > 0,
           linkChars: 0,
           label,
@@ -355,32 +357,31 @@ export function buildPageView<L extends string>(
         continue;
       }
       if (name === 'br' || name === 'hr') { flush(); continue; }
-      const block = BLOCK_TAGS.has(name);
+      const block = (kind & KIND_BLOCK) !== 0;
       if (block) flush();
       if (!c.children.length) continue;
-      const frame = { n: c as ParentNode, i: 0 };
-      stack.push(frame);
+      stack.push({ n: c as ParentNode, i: 0, k: kind });
       if (block) blockStack.push(c);
       const href = name === 'a' ? attribute(c, 'href') : undefined;
       if (href !== undefined) {
         anchorStack.push(new Anchor(c, href));
       }
-      const h = headingLevel(name);
+      const h = kind >> KIND_HEADING_SHIFT;
       if (h) headingStack.push(h);
-      if (CHROME_TAGS.has(name)) chromeDepth++;
+      if (kind & KIND_CHROME) chromeDepth++;
       continue;
     }
     stack.pop();
     const el = top.n;
     if (!isElement(el)) continue;
-    const name = el.name;
-    if (BLOCK_TAGS.has(name)) {
+    const kind = top.k;
+    if (kind & KIND_BLOCK) {
       flush();
       if (blockStack[blockStack.length - 1] === el) blockStack.pop();
     }
-    if (name === 'a' && anchorStack.length && anchorStack[anchorStack.length - 1].el === el) anchorStack.pop();
-    if (headingLevel(name)) headingStack.pop();
-    if (CHROME_TAGS.has(name)) chromeDepth--;
+    if (el.name === 'a' && anchorStack.length && anchorStack[anchorStack.length - 1].el === el) anchorStack.pop();
+    if (kind >> KIND_HEADING_SHIFT) headingStack.pop();
+    if (kind & KIND_CHROME) chromeDepth--;
   }
   flush();
   return { doc, lines, head };
@@ -393,6 +394,25 @@ function isBlank(s: string): boolean {
     if (c !== 32 && (c < 9 || c > 13)) return false;
   }
   return true;
+}
+
+// What pass 2 does with an element, by tag name: one lookup per element instead of several.
+const KIND_BLOCK = 1;
+const KIND_SKIP = 2;
+const KIND_CHROME = 4;
+/** The heading level (1-6, 0 for none) sits above the flags. */
+const KIND_HEADING_SHIFT = 3;
+const kinds = new Map<string, number>();
+
+function kindOf(name: string): number {
+  let k = kinds.get(name);
+  if (k === undefined) {
+    k = (BLOCK_TAGS.has(name) ? KIND_BLOCK : 0) | (SKIP_TAGS.has(name) ? KIND_SKIP : 0) | (CHROME_TAGS.has(name) ? KIND_CHROME : 0)
+      | (headingLevel(name) << KIND_HEADING_SHIFT);
+    // tag names come from pages: remembered up to a bound
+    if (kinds.size < 4096) kinds.set(name, k);
+  }
+  return k;
 }
 
 function headingLevel(name: string): number {
