@@ -78,15 +78,14 @@ export async function loadPathRate(databaseUrl: string, files = 500): Promise<nu
   const { enqueueLoad } = await built<typeof import('../src/load/enqueue.js')>('load/enqueue.js');
   const { startWorkers } = await built<typeof import('../src/runtime/workers.js')>('runtime/workers.js');
   const { waitForRun } = await built<typeof import('../src/queues/runs.js')>('queues/runs.js');
-  const root = ROOT;
-  const seed = await readFile(path.join(root, 'seeds/000_dfeb03326fbda3cc.txt'), 'utf8');
+  const seed = await readFile(path.join(ROOT, 'seeds/000_dfeb03326fbda3cc.txt'), 'utf8');
   const dir = await mkdtemp(path.join(os.tmpdir(), 'newspipe-bench-load-'));
   for (let i = 0; i < files; i++) await writeFile(path.join(dir, `${i}.txt`), seed.replace('Story Code : 967483', `Story Code : ${1_000_000 + i}`));
   const ctx = createContext(
     loadConfig({ ...process.env, DATABASE_URL: databaseUrl, NEWSPIPE_QUEUE_PREFIX: `npbench-load-${process.pid}`, NEWSPIPE_PARSE_CONCURRENCY: '16', NEWSPIPE_LOAD_CONCURRENCY: '16' }),
     createLogger({ level: 'warn', pretty: false }),
   );
-  await syncSources(ctx.db, await readSourcesFile(path.join(root, 'seeds/sources.yaml')));
+  await syncSources(ctx.db, await readSourcesFile(path.join(ROOT, 'seeds/sources.yaml')));
   const workers = startWorkers(ctx, ['load', 'parse']);
   const t0 = performance.now();
   const run = await enqueueLoad(ctx, [dir]);

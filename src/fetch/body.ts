@@ -178,7 +178,8 @@ function cannotDecode(opts: ReadBodyOptions, cause: Error): FetchError {
 /** Undoes the content-codings of a whole body, each in one call capped at maxDecodedBytes. */
 function decodeWhole(raw: Buffer, opts: ReadBodyOptions): BodyRead {
   let body = raw;
-  for (const coding of parseContentEncoding(opts.contentEncoding)) {
+  const codings = parseContentEncoding(opts.contentEncoding);
+  for (const coding of codings) {
     const cap = { maxOutputLength: opts.maxDecodedBytes + 1 };
     try {
       if (coding === 'gzip' || coding === 'x-gzip') body = zlib.gunzipSync(body, { ...ZLIB_OPTS, ...cap });
@@ -196,7 +197,6 @@ function decodeWhole(raw: Buffer, opts: ReadBodyOptions): BodyRead {
     }
   }
   if (body.length > opts.maxDecodedBytes) throw decodedTooLarge(opts, raw.length);
-  const codings = parseContentEncoding(opts.contentEncoding);
   const gzipAlone = codings.length === 1 && (codings[0] === 'gzip' || codings[0] === 'x-gzip');
   return { body, rawBytes: raw.length, truncated: false, ...(gzipAlone ? { gzip: raw } : {}) };
 }

@@ -217,13 +217,13 @@ const TAG_EOF_LAST_CHAR = -2;
 let attributeBloom = 0;
 const nameBit = (first: number, length: number) => 1 << (((first | 0x20) + length) & 31);
 
-/** Receives one attribute as ranges of the page: name [a0, a1), raw value [v0, v1). True stops. */
-type AttributeVisitor = (html: string, a0: number, a1: number, v0: number, v1: number) => boolean | void;
+/** Receives one attribute as ranges of the page: name [a0, a1), raw value [v0, v1). */
+type AttributeVisitor = (html: string, a0: number, a1: number, v0: number, v1: number) => void;
 
 /**
  * Walks a tag's attributes from `q` (just after its name) to its `>`, handing each to `visit`.
  * Returns the index after `>` times two, plus one when the tag ended with `/>`; or a TAG_EOF_
- * code; or -3 when `visit` stopped the walk.
+ * code.
  */
 function scanAttributes(html: string, q: number, visit: AttributeVisitor | null): number {
   const n = html.length;
@@ -280,7 +280,7 @@ function scanAttributes(html: string, q: number, visit: AttributeVisitor | null)
         v1 = q;
       }
     }
-    if (visit && visit(html, a0, a1, v0, v1)) return -3;
+    if (visit) visit(html, a0, a1, v0, v1);
   }
 }
 
@@ -299,18 +299,12 @@ function readAttributes(html: string, q: number): Record<string, string> {
   return out;
 }
 
-// The attribute being looked for and where its value was found, for the visitor below: one
-// lookup runs at a time, and a shared visitor allocates nothing per lookup.
+// The attribute being looked for and where its value was found (the first of a repeated
+// name), for the visitor below: one lookup runs at a time, and a shared visitor allocates
+// nothing per lookup.
 let wanted = '';
 let foundAt = -1;
 let foundEnd = -1;
-const findWanted: AttributeVisitor = (html, a0, a1, v0, v1) => {
-  if (!nameIs(html, a0, a1, wanted)) return false;
-  foundAt = v0;
-  foundEnd = v1;
-  return true;
-};
-/** The same without stopping at the match: the main scan has to reach the tag's end. */
 const noteWanted: AttributeVisitor = (html, a0, a1, v0, v1) => {
   if (foundAt < 0 && nameIs(html, a0, a1, wanted)) {
     foundAt = v0;
@@ -337,7 +331,7 @@ function nameIs(html: string, a0: number, a1: number, name: string): boolean {
 function findAttribute(html: string, q: number, name: string): string | undefined {
   wanted = name;
   foundAt = -1;
-  scanAttributes(html, q, findWanted);
+  scanAttributes(html, q, noteWanted);
   return foundAt < 0 ? undefined : attributeValue(html, foundAt, foundEnd);
 }
 
