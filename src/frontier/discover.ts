@@ -1,8 +1,8 @@
 // Links a listing page leads to: article links (by the source's rules) and its pagination.
-import { DomUtils, parseDocument } from 'htmlparser2';
 import type { Element } from 'domhandler';
 import { tryNormalizeUrl } from './normalize.js';
-import { htmlShapeProblem } from '../parse/html-shape.js';
+import { attribute, NestingTooDeep, parseLightDocument, type LightDocument } from '../parse/light-dom.js';
+import { textContent } from '../parse/profiles/html-lines.js';
 import { isArticleUrl, type SourceRules } from '../sources/rules.js';
 
 export interface ListingLinks {
@@ -27,19 +27,25 @@ function samePagedListing(a: string, b: string): boolean {
 }
 
 export function discoverListingLinks(html: string, pageUrl: string, rules: SourceRules): ListingLinks {
-  // A page nested absurdly deep would take minutes to parse (see html-shape.ts): no links.
-  if (htmlShapeProblem(html)) return { articles: [], pages: [] };
-  // htmlparser2's DOM walked directly: cheerio's find() is quadratic in the number of top-level
-  // nodes (a 1 MB page of bare <p>s took seconds per selector).
-  const doc = parseDocument(html);
-  const els = DomUtils.findAll((e) => e.name === 'a' || e.name === 'link' || e.name === 'base', doc.children) as Element[];
-  const href = (e: Element) => e.attribs.href;
+  // The page's elements in document order, from the lean tree of light-dom.ts (cheerio's find()
+  // was quadratic in the number of top-level nodes: a 1 MB page of bare <p>s took seconds per
+  // selector). Only links' attributes are read.
+  let doc: LightDocument;
+  try {
+    doc = parseLightDocument(html);
+  } catch (err) {
+    // A page nested absurdly deep would take minutes to walk (see light-dom.ts): no links.
+    if (err instanceof NestingTooDeep) return { articles: [], pages: [] };
+    throw err;
+  }
+  const els: Element[] = doc.elements.filter((e) => e.name === 'a' || e.name === 'link' || e.name === 'base');
+  const href = (e: Element) => attribute(e, 'href');
   const base = els.find((e) => e.name === 'base' && href(e) !== undefined);
   const baseUrl = tryNormalizeUrl(base ? href(base) : '', pageUrl) ?? pageUrl;
   const articles = new Set<string>();
   const pages = new Set<string>();
   const current = pageNumber(pageUrl) ?? 1;
-  const rels = (e: Element) => (e.attribs.rel ?? '').toLowerCase().split(/\s+/);
+  const rels = (e: Element) => (attribute(e, 'rel') ?? '').toLowerCase().split(/\s+/);
 
   for (const e of els) {
     if (e.name !== 'link' || href(e) === undefined || !rels(e).includes('next')) continue;
@@ -54,7 +60,7 @@ export function discoverListingLinks(html: string, pageUrl: string, rules: Sourc
       articles.add(u);
       continue;
     }
-    const text = DomUtils.textContent(e).replace(/\s+/g, ' ').trim();
+    const text = textContent(e).replace(/\s+/g, ' ').trim();
     const n = pageNumber(u);
     if (rels(e).includes('next') || NEXT_TEXT.test(text) || (n === current + 1 && samePagedListing(u, pageUrl))) pages.add(u);
   }

@@ -48,7 +48,7 @@ export function parsePage(input: PageInput, target: ParseTarget = {}): ParsedArt
   const ctx: ParseContext = { url: input.url ?? null, timezone: target.timezone ?? undefined, sourceKey: target.key ?? undefined };
   try {
     if (isTextPage(input)) return parseTextDump(input.content, ctx);
-    // Each HTML parser bounds its own work on pages nested absurdly deep (see html-shape.ts).
+    // Each HTML parser bounds its own work on pages nested absurdly deep (see light-dom.ts).
     const profile = (target.parserProfile ?? 'generic') as ParserProfile;
     const parser = PROFILES[profile] ?? PROFILES.generic;
     return parser(input.content, ctx);

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Parser } from 'htmlparser2';
-import { attribute, mayHaveAttribute, NestingTooDeep, parseLightDocument } from '../../src/parse/profiles/light-dom.js';
+import { attribute, mayHaveAttribute, NestingTooDeep, parseLightDocument } from '../../src/parse/light-dom.js';
 import { extractionDevDir } from '../../src/datasets.js';
 import { createFixtureSite } from '../fixture-site/index.js';
 

@@ -1,6 +1,6 @@
 // Generic article extractor: any news page -> ParsedArticle, without site rules.
 //
-//   parse once (cheerio/slim = htmlparser2)
+//   parse once (../light-dom.ts: htmlparser2's tree, our scanner)
 //     -> metadata.ts   JSON-LD / OpenGraph / Twitter / <meta> / itemprop / <time>
 //     -> title.ts      visible headline matched against the structured titles
 //     -> body.ts       text blocks -> maximum-weight subtree -> cleaned paragraphs
@@ -19,7 +19,7 @@ import { storyCode } from './story-code.js';
 import { collapse, countWords, normKey, stripTags } from './text.js';
 import { chooseTitle, titleMatcher, type TitleChoice } from './title.js';
 import { hostOf } from './url.js';
-import { htmlShapeProblem } from '../html-shape.js';
+import { NestingTooDeep } from '../light-dom.js';
 
 /** Pages above this size are refused rather than risk a stalled worker. */
 export const MAX_HTML_LENGTH = 15_000_000;
@@ -30,13 +30,12 @@ export function extractArticle(html: string, ctx: ParseContext = {}): ParsedArti
   if (typeof html !== 'string') throw new ParseError('invalid-input', 'html must be a string');
   if (!/\S/.test(html)) throw new ParseError('empty', 'empty document');
   if (html.length > MAX_HTML_LENGTH) throw new ParseError('too-large', `document of ${html.length} characters`);
-  // HTML parsing and the walks over its tree are quadratic in nesting depth: refused unparsed.
-  const shape = htmlShapeProblem(html);
-  if (shape) throw new ParseError('unsupported-content', shape);
   try {
     return extract(html, ctx);
   } catch (err) {
     if (err instanceof ParseError) throw err;
+    // The walks over the tree are quadratic in nesting depth: the parser stops at MAX_HTML_DEPTH.
+    if (err instanceof NestingTooDeep) throw new ParseError('unsupported-content', err.message);
     // A bug or a pathological page must not take the worker down with a foreign error.
     throw new ParseError('invalid-input', `extractor failed: ${(err as Error)?.message ?? String(err)}`);
   }

@@ -12,7 +12,7 @@
 // iteratively keeps deep or malformed pages safe.
 
 import { parseDocument } from 'htmlparser2';
-import { attribute, mayHaveAttribute, parseLightDocument, type IndexedElement } from './light-dom.js';
+import { attribute, mayHaveAttribute, parseLightDocument, type IndexedElement } from '../light-dom.js';
 import type { AnyNode, Document, Element, ParentNode } from 'domhandler';
 
 export type { Element };

@@ -22,7 +22,7 @@ import {
   buildPageView, contains, decodeEntities, normText, textKey, textKeyIs,
   type AnchorInfo, type Element, type Line, type PageView,
 } from './html-lines.js';
-import { NestingTooDeep } from './light-dom.js';
+import { NestingTooDeep } from '../light-dom.js';
 import type { AnyNode } from 'domhandler';
 
 export const ISLAM_TIMES_BASE_URL = 'https://www.islamtimes.org';

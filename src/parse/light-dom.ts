@@ -18,11 +18,15 @@
 // `children`, `parent`, `data`), so code typed against domhandler reads them unchanged.
 //
 // Nesting depth is bounded: walks over the tree and the end-tag search are linear in depth, so a
-// hostile page of 200,000 nested elements would cost quadratic time. Deeper than `maxDepth`
-// throws NestingTooDeep, at the element that crosses the limit (see html-shape.ts).
+// hostile page of 200,000 nested elements would cost quadratic time (such a 1 MB page took the
+// parsers and listing discovery 10-30 s each, a 10 MB one hours). Deeper than `maxDepth` open
+// elements throws NestingTooDeep, at the element that crosses the limit: no pre-scan of the
+// page is needed, and no tree of it is finished.
 import { decodeHTML, decodeHTMLAttribute, DecodingMode } from 'entities';
 import type { Document, Element } from 'domhandler';
-import { MAX_HTML_DEPTH } from '../html-shape.js';
+
+/** Far above any real page: the deepest of the 490 extraction-dev pages has 98 open elements. */
+export const MAX_HTML_DEPTH = 1000;
 
 interface LightText {
   type: 'text';
@@ -217,15 +221,27 @@ const TAG_EOF_LAST_CHAR = -2;
 let attributeBloom = 0;
 const nameBit = (first: number, length: number) => 1 << (((first | 0x20) + length) & 31);
 
-/** Receives one attribute as ranges of the page: name [a0, a1), raw value [v0, v1). */
-type AttributeVisitor = (html: string, a0: number, a1: number, v0: number, v1: number) => void;
+/** What scanAttributes does with each attribute besides walking past it. */
+const ATTRS_SKIP = 0;
+/** Note where the value of `wanted` is (foundAt, foundEnd). */
+const ATTRS_FIND = 1;
+/** Add every attribute to `readInto`. */
+const ATTRS_READ = 2;
+
+// The attribute being looked for and where its value was found (the first of a repeated
+// name), and the object being read into: one scan runs at a time, and module state spares a
+// callback and an allocation per tag.
+let wanted = '';
+let foundAt = -1;
+let foundEnd = -1;
+let readInto: Record<string, string> = {};
 
 /**
- * Walks a tag's attributes from `q` (just after its name) to its `>`, handing each to `visit`.
+ * Walks a tag's attributes from `q` (just after its name) to its `>`, doing `mode` with each.
  * Returns the index after `>` times two, plus one when the tag ended with `/>`; or a TAG_EOF_
  * code.
  */
-function scanAttributes(html: string, q: number, visit: AttributeVisitor | null): number {
+function scanAttributes(html: string, q: number, mode: number): number {
   const n = html.length;
   let bloom = 0;
   for (;;) {
@@ -246,12 +262,15 @@ function scanAttributes(html: string, q: number, visit: AttributeVisitor | null)
       }
       continue;
     }
-    // attribute name (may start with `=`)
+    // attribute name (may start with `=`); `wide` collects its bits: past 127 or with bit 5
+    // clear on a letter it may need lower-casing
     const a0 = q;
     let wide = html.charCodeAt(q);
+    let upper = wide >= 65 && wide <= 90;
     q++;
     while (q < n && !((ch = html.charCodeAt(q)) === 61 || endsTagSection(ch))) {
       wide |= ch;
+      if (ch >= 65 && ch <= 90) upper = true;
       q++;
     }
     if (q >= n) return TAG_EOF_DROP;
@@ -280,7 +299,15 @@ function scanAttributes(html: string, q: number, visit: AttributeVisitor | null)
         v1 = q;
       }
     }
-    if (visit) visit(html, a0, a1, v0, v1);
+    if (mode === ATTRS_READ) {
+      const raw = html.slice(a0, a1);
+      const name = upper || wide > 127 ? raw.toLowerCase() : raw;
+      // the first of a repeated name is kept; `{}` inherits names such as `constructor`
+      if (readInto[name] === undefined || !Object.prototype.hasOwnProperty.call(readInto, name)) readInto[name] = attributeValue(html, v0, v1);
+    } else if (mode === ATTRS_FIND && foundAt < 0 && nameIs(html, a0, a1, wanted)) {
+      foundAt = v0;
+      foundEnd = v1;
+    }
   }
 }
 
@@ -292,25 +319,11 @@ const attributeValue = (html: string, v0: number, v1: number) => {
 /** All attributes (names lower-cased, values decoded, the first of a repeated name kept). */
 function readAttributes(html: string, q: number): Record<string, string> {
   const out: Record<string, string> = {};
-  scanAttributes(html, q, (src, a0, a1, v0, v1) => {
-    const name = src.slice(a0, a1).toLowerCase();
-    if (!Object.prototype.hasOwnProperty.call(out, name)) out[name] = attributeValue(src, v0, v1);
-  });
+  readInto = out;
+  scanAttributes(html, q, ATTRS_READ);
+  readInto = {};
   return out;
 }
-
-// The attribute being looked for and where its value was found (the first of a repeated
-// name), for the visitor below: one lookup runs at a time, and a shared visitor allocates
-// nothing per lookup.
-let wanted = '';
-let foundAt = -1;
-let foundEnd = -1;
-const noteWanted: AttributeVisitor = (html, a0, a1, v0, v1) => {
-  if (foundAt < 0 && nameIs(html, a0, a1, wanted)) {
-    foundAt = v0;
-    foundEnd = v1;
-  }
-};
 
 /** Is the page's name [a0, a1) `name` (lower-case ASCII) once lower-cased? */
 function nameIs(html: string, a0: number, a1: number, name: string): boolean {
@@ -331,7 +344,7 @@ function nameIs(html: string, a0: number, a1: number, name: string): boolean {
 function findAttribute(html: string, q: number, name: string): string | undefined {
   wanted = name;
   foundAt = -1;
-  scanAttributes(html, q, noteWanted);
+  scanAttributes(html, q, ATTRS_FIND);
   return foundAt < 0 ? undefined : attributeValue(html, foundAt, foundEnd);
 }
 
@@ -442,7 +455,7 @@ export function parseLightDocument(html: string, maxDepth = MAX_HTML_DEPTH): Lig
         wanted = 'href';
         foundAt = -1;
       }
-      const tag = scanAttributes(html, k, isLink ? noteWanted : null);
+      const tag = scanAttributes(html, k, isLink ? ATTRS_FIND : ATTRS_SKIP);
       if (tag < 0) {
         runStart = tag === TAG_EOF_LAST_CHAR ? n - 1 : n;
         break;
