@@ -168,7 +168,11 @@ export async function submitUrls(
   const jobs = admit.map((s) => ({
     name: QUEUE.fetch,
     data: { url: s.norm, sourceKey: s.source.key, runId, depth: s.depth, scope, site: s.site, ...(s.listing ? { listing: s.listing } : {}) } as FetchJob,
-    opts: { jobId: `f-${runId}-${s.hash}`, attempts: ctx.config.NEWSPIPE_FETCH_ATTEMPTS, backoff: { type: 'custom' as const } },
+    // Listing and other navigation pages go to the front of the queue (LIFO), articles to the
+    // back: a listing's next page is found only by fetching this one, so behind a queue of the
+    // articles it led to, each hop of the listing would wait for all of them, and a site's
+    // discovery (one page after another) would set the pace of the whole crawl.
+    opts: { jobId: `f-${runId}-${s.hash}`, attempts: ctx.config.NEWSPIPE_FETCH_ATTEMPTS, backoff: { type: 'custom' as const }, lifo: !s.article },
   }));
   // Job ids are fixed per (run, URL): queuing one again while it exists is a no-op.
   if (jobs.length) await ctx.queues.fetch.addBulk(jobs);

@@ -1,11 +1,13 @@
 // Article storage: dedup by (source, story code), revisions on a changed title or body, and
 // each article, its links and its page's outcome written in one transaction.
 //
-// Writes are batched: concurrent `storeArticle` calls share one transaction of about eight
-// statements, whatever the batch size (group commit: calls made while a batch is being written
-// go together in the next). Stories are locked with
-// transaction-scoped advisory locks, taken in sorted order so that writers in several processes
-// cannot deadlock, and a story appears at most once per batch.
+// Writes are batched: concurrent `storeArticle` calls share their statements, whatever the batch
+// size (group commit: calls made while a batch is being written go together in the next), and a
+// story appears at most once per batch. Stories not stored yet go in one statement (insert,
+// links, page outcomes); the others in a transaction of about eight statements, under
+// transaction-scoped advisory locks taken in sorted order so that writers in several processes
+// cannot deadlock.
+import type { PoolClient } from 'pg';
 import type { Db } from './db.js';
 import type { ParsedArticle, ParsedLink } from '../parse/types.js';
 import type { ArticleOutcome } from '../queues/jobs.js';
@@ -71,26 +73,103 @@ interface Existing {
   revision: number;
 }
 
+type Item = ReturnType<typeof toItem>;
+
+function toItem(p: Pending, now: string) {
+  const a = p.article;
+  const body = clean(bodyText(a))!;
+  return {
+    p,
+    hash: contentHash(a),
+    lHash: linksHash(a),
+    row: {
+      sourceId: p.sourceId, storyCode: clean(a.storyCode)!, url: clean(a.url), canonicalUrl: clean(a.canonicalUrl),
+      title: clean(a.title)!, lead: clean(a.lead), body, author: clean(a.author),
+      publishedAt: a.publishedAt ? a.publishedAt.toISOString() : null, modifiedAt: a.modifiedAt ? a.modifiedAt.toISOString() : null,
+      language: clean(a.language), imageUrl: clean(a.imageUrl), tags: a.tags.map((t) => clean(t)!),
+      wordCount: wordCount(body), pageId: p.pageId, now,
+    },
+  };
+}
+
+/** The rows of an article's related and featured links; `key` names the article. */
+function linkRows<K extends string, V>(key: K, id: V, article: ParsedArticle): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  const add = (kind: 'related' | 'featured', ls: ParsedLink[]) =>
+    ls.forEach((l, position) =>
+      out.push({ [key]: id, kind, position, title: clean(l.title)!.slice(0, 1000), url: clean(l.url), snippet: clean(l.snippet), date: l.date ?? null }),
+    );
+  add('related', article.related);
+  add('featured', article.featured);
+  return out;
+}
+
 async function writeBatch(db: Db, batch: Pending[]): Promise<StoreResult[]> {
   const now = new Date().toISOString();
-  const items = batch.map((p) => {
-    const a = p.article;
-    const body = clean(bodyText(a))!;
-    return {
-      p,
-      hash: contentHash(a),
-      lHash: linksHash(a),
-      row: {
-        sourceId: p.sourceId, storyCode: clean(a.storyCode)!, url: clean(a.url), canonicalUrl: clean(a.canonicalUrl),
-        title: clean(a.title)!, lead: clean(a.lead), body, author: clean(a.author),
-        publishedAt: a.publishedAt ? a.publishedAt.toISOString() : null, modifiedAt: a.modifiedAt ? a.modifiedAt.toISOString() : null,
-        language: clean(a.language), imageUrl: clean(a.imageUrl), tags: a.tags.map((t) => clean(t)!),
-        wordCount: wordCount(body), pageId: p.pageId, now,
-      },
-    };
-  });
-
+  const items = batch.map((p) => toItem(p, now));
   const client = await db.pool.connect();
+  try {
+    const results = await insertNewStories(client, items, now);
+    const rest = items.flatMap((_, i) => (results[i] ? [] : [i]));
+    if (rest.length) {
+      const known = await writeKnownStories(client, rest.map((i) => items[i]), now);
+      rest.forEach((i, k) => (results[i] = known[k]));
+    }
+    return results as StoreResult[];
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * Stories not stored yet, in one statement (one round trip, its own transaction): each article
+ * with its links and its page's outcome. A story stored already (or being stored by another
+ * writer) is left out by ON CONFLICT DO NOTHING and goes to writeKnownStories. The first crawl
+ * of a site writes this way only: a seven-statement transaction per batch took 6% of a crawl's
+ * CPU in socket writes alone, and as much again in Postgres.
+ */
+async function insertNewStories(client: PoolClient, items: Item[], now: string): Promise<(StoreResult | null)[]> {
+  const rows = items.map((it, i) => ({ ...it.row, contentHash: it.hash, linksHash: it.lHash, i }));
+  const links = items.flatMap((it, i) => linkRows('i', i, it.p.article));
+  const res = await client.query<{ i: number; id: number }>(
+    `WITH x AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(i int, "sourceId" int, "storyCode" text, url text, "canonicalUrl" text,
+                title text, lead text, body text, author text, "publishedAt" timestamp, "modifiedAt" timestamp, language text,
+                "imageUrl" text, tags text[], "wordCount" int, "contentHash" text, "linksHash" text, now timestamp, "pageId" int)
+     ), ins AS (
+       INSERT INTO "Article" ("sourceId", "storyCode", url, "canonicalUrl", title, lead, body, author, "publishedAt", "modifiedAt",
+              language, "imageUrl", tags, "wordCount", "contentHash", "linksHash", revision, "firstSeenAt", "lastSeenAt", "pageId")
+       SELECT x."sourceId", x."storyCode", x.url, x."canonicalUrl", x.title, x.lead, x.body, x.author, x."publishedAt", x."modifiedAt",
+              x.language, x."imageUrl", COALESCE(x.tags, '{}'), x."wordCount", x."contentHash", x."linksHash", 1, x.now, x.now, x."pageId"
+         FROM x ORDER BY x.i
+       ON CONFLICT ("sourceId", "storyCode") DO NOTHING
+       RETURNING id, "sourceId", "storyCode"
+     ), got AS (
+       SELECT x.i, ins.id, x."pageId", x."sourceId", x."storyCode" FROM ins JOIN x USING ("sourceId", "storyCode")
+     ), links AS (
+       INSERT INTO "ArticleLink" ("articleId", kind, position, title, url, snippet, date)
+       SELECT got.id, y.kind::"LinkKind", y.position, y.title, y.url, y.snippet, y.date
+         FROM jsonb_to_recordset($2::jsonb) AS y(i int, kind text, position int, title text, url text, snippet text, date date)
+         JOIN got ON got.i = y.i
+     ), pages AS (
+       UPDATE "Page" p SET status = 'parsed'::"PageStatus", outcome = 'new', "storyCode" = got."storyCode", "sourceId" = got."sourceId",
+              error = NULL, "parsedAt" = $3::timestamp
+         FROM got WHERE p.id = got."pageId"
+     )
+     SELECT i, id FROM got`,
+    [JSON.stringify(rows), JSON.stringify(links), now],
+  );
+  const results: (StoreResult | null)[] = items.map(() => null);
+  for (const r of res.rows) results[r.i] = { outcome: 'new', articleId: r.id, revision: 1 };
+  return results;
+}
+
+/**
+ * Stories stored already: under per-story advisory locks, a new revision when the title or
+ * body changed, the links when they changed, the page's outcome. (A story removed meanwhile is
+ * inserted again here.)
+ */
+async function writeKnownStories(client: PoolClient, items: Item[], now: string): Promise<StoreResult[]> {
   try {
     await client.query('BEGIN');
     const sources = items.map((i) => i.row.sourceId);
@@ -178,17 +257,7 @@ async function writeBatch(db: Db, batch: Pending[]): Promise<StoreResult[]> {
     }
 
     if (relink.size) {
-      const links: Record<string, unknown>[] = [];
-      items.forEach((it, i) => {
-        const id = results[i]!.articleId;
-        if (!relink.has(id)) return;
-        const add = (kind: 'related' | 'featured', ls: ParsedLink[]) =>
-          ls.forEach((l, position) =>
-            links.push({ articleId: id, kind, position, title: clean(l.title)!.slice(0, 1000), url: clean(l.url), snippet: clean(l.snippet), date: l.date ?? null }),
-          );
-        add('related', it.p.article.related);
-        add('featured', it.p.article.featured);
-      });
+      const links = items.flatMap((it, i) => (relink.has(results[i]!.articleId) ? linkRows('articleId', results[i]!.articleId, it.p.article) : []));
       if (unlink.length) await client.query(`DELETE FROM "ArticleLink" WHERE "articleId" = ANY($1::int[])`, [unlink]);
       if (links.length) {
         await client.query(
@@ -217,8 +286,6 @@ async function writeBatch(db: Db, batch: Pending[]): Promise<StoreResult[]> {
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
     throw err;
-  } finally {
-    client.release();
   }
 }
 
