@@ -1,14 +1,52 @@
 // Small text helpers shared by the extractor modules. All are linear-time: no backtracking
 // regexes, so a hostile page cannot stall a worker (BullMQ drops locks of blocked workers).
 
-// \s covers NBSP, the U+2000 spaces, U+3000 and BOM; zero-width characters are not
-// whitespace for \s, so they are removed separately (they split words in the metric).
-const ZERO_WIDTH = /[\u200b\u200c\u200d\u2060\u00ad]/g;
-const SPACES = /\s+/g;
+// Whitespace is what \s matches: NBSP, the U+2000 spaces, U+3000 and BOM among others;
+// zero-width characters (and the soft hyphen) are not whitespace for \s, so they are removed
+// (they split words in the metric).
 
-/** Collapse runs of whitespace to one space and trim. */
+/** Collapse runs of whitespace to one space and trim (zero-width characters removed). */
 export function collapse(s: string): string {
-  return s.replace(ZERO_WIDTH, '').replace(SPACES, ' ').trim();
+  // One pass that copies runs of kept text, and returns `s` itself when it is clean (most short
+  // texts): the two regex replacements and the trim it stands for were 5% of an extraction.
+  const n = s.length;
+  let out = '';
+  let run = -1; // start of the run of kept characters being read, or -1
+  let space = false; // whitespace since the last kept character (not at the start)
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    const zw = isZeroWidth(c);
+    if (zw || isCollapseSpace(c)) {
+      if (run >= 0) {
+        // a single plain space before a kept character stays in the run
+        if (c === 32 && i + 1 < n && isKept(s.charCodeAt(i + 1))) continue;
+        out += s.slice(run, i);
+        run = -1;
+      }
+      if (!zw && out.length) space = true;
+      continue;
+    }
+    if (run < 0) {
+      if (space) out += ' ';
+      space = false;
+      run = i;
+    }
+  }
+  if (run === 0) return s;
+  return run > 0 ? out + s.slice(run) : out;
+}
+
+const isKept = (c: number) => !isCollapseSpace(c) && !isZeroWidth(c);
+
+/** The characters of JavaScript's \s. */
+function isCollapseSpace(c: number): boolean {
+  if (c < 0x80) return c === 32 || (c >= 9 && c <= 13);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f
+    || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+function isZeroWidth(c: number): boolean {
+  return c === 0x200b || c === 0x200c || c === 0x200d || c === 0x2060 || c === 0xad;
 }
 
 const NAMED: Record<string, string> = {

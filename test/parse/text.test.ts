@@ -1,0 +1,33 @@
+// The generic extractor's collapse() against its plain definition: zero-width characters and
+// the soft hyphen removed, every \s run made one space, trimmed. Its one-pass form returns clean
+// text as is, so the test compares it on generated text and on every UTF-16 code unit.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { collapse } from '../../src/parse/generic/text.js';
+
+const reference = (s: string) => s.replace(/[\u200b\u200c\u200d\u2060\u00ad]/g, '').replace(/\s+/g, ' ').trim();
+
+const chars = fc.constantFrom(
+  'a', 'B', 'é', '1', ' ', '  ', '\n', '\t', '\r\n', '\v', '\f', '\u00a0', '\u1680', '\u2003', '\u200a', '\u2028', '\u202f',
+  '\u205f', '\u3000', '\ufeff', '\u200b', '\u200c', '\u200d', '\u2060', '\u00ad', '-', 'x y', '.',
+);
+const text = fc.array(chars, { maxLength: 30 }).map((xs) => xs.join(''));
+
+describe('collapse', () => {
+  it('is the two replacements and the trim it stands for', () => {
+    fc.assert(fc.property(text, (s) => {
+      expect(collapse(s)).toBe(reference(s));
+    }), { numRuns: 20_000 });
+    for (let c = 0; c < 0x10000; c++) {
+      const ch = String.fromCharCode(c);
+      for (const s of [`a${ch}${ch}b`, `${ch}a ${ch}`, `a ${ch} b`, ch]) expect(collapse(s)).toBe(reference(s));
+    }
+  });
+
+  it('returns clean text itself', () => {
+    const s = ['Clean', 'text', 'with', 'single', 'spaces'].join(' ');
+    expect(collapse(s)).toBe(s);
+    expect(collapse('')).toBe('');
+    expect(collapse(' \u200b ')).toBe('');
+  });
+});
