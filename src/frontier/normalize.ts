@@ -41,12 +41,16 @@ export function normalizeUrl(input: string, base?: string): string {
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new InvalidUrlError(`only http and https URLs are fetched, not ${u.protocol}`);
   if (!u.hostname) throw new InvalidUrlError('URL has no host');
   if (u.username || u.password) throw new InvalidUrlError('URLs with credentials are refused');
-  u.hash = '';
+  // Each setter re-serialises the URL: set only what changes (most links have no fragment, no
+  // trailing dot and no query). An empty fragment or query (`#`, `?`) reads as '' but is there.
+  if (u.hash || u.href.includes('#')) u.hash = '';
   // WHATWG URL already lower-cases scheme and host, drops default ports and resolves dot segments.
-  u.hostname = u.hostname.replace(/\.$/, '');
-  const params = [...u.searchParams.entries()].filter(([k]) => !isTracking(k));
-  params.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  u.search = params.length ? new URLSearchParams(params).toString() : '';
+  if (u.hostname.endsWith('.')) u.hostname = u.hostname.replace(/\.$/, '');
+  if (u.search) {
+    const params = [...u.searchParams.entries()].filter(([k]) => !isTracking(k));
+    params.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    u.search = params.length ? new URLSearchParams(params).toString() : '';
+  } else if (u.href.includes('?')) u.search = '';
   const out = u.toString();
   if (out.length > MAX_URL_LENGTH) throw new InvalidUrlError(`URL longer than ${MAX_URL_LENGTH} characters`);
   return out;

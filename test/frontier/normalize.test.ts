@@ -14,6 +14,14 @@ describe('normalizeUrl', () => {
     expect(normalizeUrl('https://ex.com/a?')).toBe('https://ex.com/a');
   });
 
+  it('drops an empty fragment or query, also when they come from the base', () => {
+    expect(normalizeUrl('https://ex.com/a#')).toBe('https://ex.com/a');
+    expect(normalizeUrl('https://ex.com/a?#')).toBe('https://ex.com/a');
+    expect(normalizeUrl('#x', 'https://ex.com/a?')).toBe('https://ex.com/a');
+    expect(normalizeUrl('#', 'https://ex.com/a?b=1&a=2')).toBe('https://ex.com/a?a=2&b=1');
+    expect(normalizeUrl('https://ex.com./a')).toBe('https://ex.com/a');
+  });
+
   it('resolves relative links and dot segments', () => {
     expect(normalizeUrl('../news/1?x=1', 'https://ex.com/en/archive/')).toBe('https://ex.com/en/news/1?x=1');
   });

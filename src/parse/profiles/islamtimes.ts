@@ -633,7 +633,9 @@ function parseInner(input: unknown, ctx: ParseContext): ParsedArticle {
   const h1Near = codeLine >= 0 ? h1s.filter((l) => dist(l) <= 5).sort((x, y) => dist(x) - dist(y))[0] : undefined;
   const metaLens = metaTitles.map((x) => x.t.length);
   const lenFits = (n: number) => metaLens.some((m) => n >= m * 0.5 - 2 && n <= m * 2 + 2);
-  const shownMeta = lines.filter((l) => lenFits(l.text.length) && titleish(l) && metaKeys.has(textKey(l.text)));
+  // textKeyIs: most lines differ from every title in their first letters, found without their keys
+  const metaKeyList = [...metaKeys];
+  const shownMeta = lines.filter((l) => lenFits(l.text.length) && titleish(l) && metaKeyList.some((k) => textKeyIs(l.text, k)));
   /** The line just above "Story Code :" (skipping the date), else a heading near it. */
   const beforeCode = (): Line<Label> | undefined => {
     if (codeLine < 0) return undefined;
@@ -668,7 +670,7 @@ function parseInner(input: unknown, ctx: ParseContext): ParsedArticle {
   if (title && titleLine < 0) {
     // Where the title is shown: the occurrence nearest to the story code label.
     const occ = lines.filter((l) => !l.label && l.linkChars < l.text.length && l.text.length >= title!.length / 2 - 2
-      && l.text.length <= title!.length * 2 + 2 && textKey(l.text) === titleKey);
+      && l.text.length <= title!.length * 2 + 2 && textKeyIs(l.text, titleKey));
     if (occ.length) {
       const ref = codeLine >= 0 ? codeLine : 0;
       titleLine = occ.sort((a, b) => Math.abs(a.index - ref) - Math.abs(b.index - ref))[0].index;
