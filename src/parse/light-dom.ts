@@ -348,8 +348,21 @@ function findAttribute(html: string, q: number, name: string): string | undefine
   return foundAt < 0 ? undefined : attributeValue(html, foundAt, foundEnd);
 }
 
+export interface LightParseOptions {
+  /** Open elements at most (MAX_HTML_DEPTH); deeper throws NestingTooDeep. */
+  maxDepth?: number;
+  /**
+   * Read every element's attributes while scanning, for callers that read nearly all of them
+   * (the generic extractor looks at each element's class and id): one pass over each tag instead
+   * of two. By default attributes are read when first asked for.
+   */
+  readAttributes?: boolean;
+}
+
 /** Parses `html` (entities decoded, tag and attribute names lower-cased) into a lean tree. */
-export function parseLightDocument(html: string, maxDepth = MAX_HTML_DEPTH): LightDocument {
+export function parseLightDocument(html: string, opts: LightParseOptions = {}): LightDocument {
+  const maxDepth = opts.maxDepth ?? MAX_HTML_DEPTH;
+  const eager = opts.readAttributes === true;
   const n = html.length;
   const root: LightRoot = { type: 'root', children: [], parent: null, elements: [] };
   const elements = root.elements;
@@ -384,15 +397,16 @@ export function parseLightDocument(html: string, maxDepth = MAX_HTML_DEPTH): Lig
     if (FOREIGN.has(name)) foreign.push(true);
     else if (INTEGRATION.has(name)) foreign.push(false);
   };
-  const element = (name: string, attrsAt: number, attrsEnd: number, selfClosing: boolean, hrefAt = NOT_LOOKED_UP, hrefEnd = -1) => {
+  const element = (name: string, attrsAt: number, attrsEnd: number, selfClosing: boolean, hrefAt = NOT_LOOKED_UP, hrefEnd = -1): LightElement => {
     const el = new LightElement(elements.length, name, current, html, attrsAt, attrsEnd, attrsEnd > attrsAt ? attributeBloom : 0, hrefAt, hrefEnd);
     current.children.push(el);
     elements.push(el);
     lastText = null;
-    if (VOID.has(name) || selfClosing) return; // closed at once
+    if (VOID.has(name) || selfClosing) return el; // closed at once
     open.push(el);
     current = el;
     if (open.length > maxDepth) throw new NestingTooDeep(maxDepth);
+    return el;
   };
   const endTag = (name: string) => {
     if (FOREIGN.has(name) || INTEGRATION.has(name)) foreign.pop();
@@ -451,11 +465,13 @@ export function parseLightDocument(html: string, maxDepth = MAX_HTML_DEPTH): Lig
       // attributes, up to `>` or `/>`: only where the tag ends here, read when asked for; a link's
       // href (asked for of every link) is located on the way
       const isLink = name === 'a';
-      if (isLink) {
+      const readNow = eager && html.charCodeAt(k) !== 62;
+      if (readNow) readInto = {};
+      else if (isLink) {
         wanted = 'href';
         foundAt = -1;
       }
-      const tag = scanAttributes(html, k, isLink ? ATTRS_FIND : ATTRS_SKIP);
+      const tag = scanAttributes(html, k, readNow ? ATTRS_READ : isLink ? ATTRS_FIND : ATTRS_SKIP);
       if (tag < 0) {
         runStart = tag === TAG_EOF_LAST_CHAR ? n - 1 : n;
         break;
@@ -465,7 +481,11 @@ export function parseLightDocument(html: string, maxDepth = MAX_HTML_DEPTH): Lig
       // `/>` closes only in foreign content (svg, math); elsewhere it is ignored, and a raw-text
       // element written `<script/>` has no raw text.
       const closesItself = selfClosing && foreign[foreign.length - 1] === true;
-      element(name, k, q, closesItself, isLink ? foundAt : NOT_LOOKED_UP, foundEnd);
+      const el = element(name, k, q, closesItself, isLink && !readNow ? foundAt : NOT_LOOKED_UP, foundEnd);
+      if (readNow) {
+        el.attribs = readInto;
+        readInto = {};
+      }
       pos = runStart = q;
       if (special && !selfClosing) {
         special.end.lastIndex = q;

@@ -59,8 +59,11 @@ function plain(node: unknown): RefNode {
 
 function expectSameTree(html: string, what = JSON.stringify(html.slice(0, 200))) {
   const want = referenceTree(html);
-  const got = plain(parseLightDocument(html, Infinity));
+  const got = plain(parseLightDocument(html, { maxDepth: Infinity }));
   if (JSON.stringify(got) !== JSON.stringify(want)) expect(got, what).toEqual(want);
+  // attributes read during the scan (the generic extractor's mode)
+  const eager = plain(parseLightDocument(html, { maxDepth: Infinity, readAttributes: true }));
+  if (JSON.stringify(eager) !== JSON.stringify(want)) expect(eager, `${what} (attributes read while scanning)`).toEqual(want);
 }
 
 /**
@@ -68,7 +71,7 @@ function expectSameTree(html: string, what = JSON.stringify(html.slice(0, 200)))
  * demand, the itemprop bloom) agree with the element's whole attribute object.
  */
 function expectSameLookups(html: string, what: string) {
-  const doc = parseLightDocument(html, Infinity);
+  const doc = parseLightDocument(html, { maxDepth: Infinity });
   for (const el of doc.elements) {
     const one = Object.fromEntries(['href', 'title', 'alt', 'itemprop'].map((n) => [n, attribute(el, n)]));
     const may = ['href', 'title', 'alt', 'itemprop', 'class', 'id'].map((n) => mayHaveAttribute(el, n));
@@ -149,7 +152,9 @@ describe('light DOM scanner agrees with htmlparser2', () => {
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 40 }), (parts) => {
         const html = parts.join('');
-        expect(plain(parseLightDocument(html, Infinity))).toEqual(referenceTree(html));
+        const want = referenceTree(html);
+        expect(plain(parseLightDocument(html, { maxDepth: Infinity }))).toEqual(want);
+        expect(plain(parseLightDocument(html, { maxDepth: Infinity, readAttributes: true }))).toEqual(want);
         expectSameLookups(html, html);
       }),
       { numRuns: Math.round(3000 * Number(process.env.FUZZ_RUNS ?? 1)), ...(process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {}) },
@@ -164,10 +169,10 @@ describe('light DOM scanner agrees with htmlparser2', () => {
 
 describe('light DOM nesting limit', () => {
   it('refuses a page nested deeper than the limit, at the element that crosses it', () => {
-    expect(() => parseLightDocument('<div>'.repeat(11), 10)).toThrow(NestingTooDeep);
-    expect(() => parseLightDocument('<div>'.repeat(10), 10)).not.toThrow();
+    expect(() => parseLightDocument('<div>'.repeat(11), { maxDepth: 10 })).toThrow(NestingTooDeep);
+    expect(() => parseLightDocument('<div>'.repeat(10), { maxDepth: 10 })).not.toThrow();
     // closed elements do not count, nor do void ones or implied-closed paragraphs
-    expect(() => parseLightDocument('<div></div>'.repeat(50) + '<br>'.repeat(50) + '<p>x'.repeat(50), 10)).not.toThrow();
+    expect(() => parseLightDocument('<div></div>'.repeat(50) + '<br>'.repeat(50) + '<p>x'.repeat(50), { maxDepth: 10 })).not.toThrow();
   });
 
   it('a hostile page of 200,000 nested elements is refused quickly', () => {

@@ -34,7 +34,7 @@ export function isElement(node: AnyNode): node is Element {
  * document root. Throws NestingTooDeep past MAX_HTML_DEPTH open elements.
  */
 export function parseHtml(html: string): ParentNode {
-  return parseLightDocument(repairTitle(html));
+  return parseLightDocument(repairTitle(html), { readAttributes: true });
 }
 
 /**
