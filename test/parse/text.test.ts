@@ -1,9 +1,10 @@
-// The generic extractor's collapse() against its plain definition: zero-width characters and
-// the soft hyphen removed, every \s run made one space, trimmed. Its one-pass form returns clean
-// text as is, so the test compares it on generated text and on every UTF-16 code unit.
+// The generic extractor's collapse() and normKey() against their plain definitions (collapse:
+// zero-width characters and the soft hyphen removed, every \s run made one space, trimmed;
+// normKey: the lower-cased words joined by single spaces). Their one-pass forms return clean
+// text as is, so the tests compare them on generated text and on every UTF-16 code unit.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { collapse } from '../../src/parse/generic/text.js';
+import { collapse, normKey } from '../../src/parse/generic/text.js';
 
 const reference = (s: string) => s.replace(/[\u200b\u200c\u200d\u2060\u00ad]/g, '').replace(/\s+/g, ' ').trim();
 
@@ -29,5 +30,21 @@ describe('collapse', () => {
     expect(collapse(s)).toBe(s);
     expect(collapse('')).toBe('');
     expect(collapse(' \u200b ')).toBe('');
+  });
+});
+
+describe('normKey', () => {
+  const words = fc.array(fc.constantFrom('a', 'Ab', 'z9', '0', ' ', '  ', ',', '-', '\n', 'É', 'é', 'İ', '\u212a', 'ß', '\u00a0', '_', '1.5', 'x y'), { maxLength: 20 })
+    .map((xs) => xs.join(''));
+  const reference = (s: string) => (s.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).join(' ');
+
+  it('is the lower-cased words joined by single spaces', () => {
+    fc.assert(fc.property(words, (s) => {
+      expect(normKey(s)).toBe(reference(s));
+    }), { numRuns: 20_000 });
+    for (let c = 0; c < 0x10000; c++) {
+      const ch = String.fromCharCode(c);
+      for (const s of [`a${ch}b`, `${ch}`, `A ${ch}`]) expect(normKey(s)).toBe(reference(s));
+    }
   });
 });

@@ -128,7 +128,29 @@ export function containment(a: string[], b: string[] | Set<string>): number {
   return hit / a.length;
 }
 
-/** Normalised form for equality tests: lower case, words only. */
+/** Normalised form for equality tests: lower case, words only (`wordList(s).join(' ')`). */
 export function normKey(s: string): string {
-  return wordList(s).join(' ');
+  // Every body paragraph gets a key: ASCII text is keyed in one pass over its lower-cased form
+  // (returned as is when it is words and single spaces already), other text by the regex.
+  const l = s.toLowerCase();
+  let out = '';
+  let start = -1; // start of the word being read
+  let copied = 0; // words copied to `out`
+  let clean = true; // `l` so far is words joined by single spaces
+  for (let i = 0; i < l.length; i++) {
+    const c = l.charCodeAt(i);
+    if (c > 127) return wordList(s).join(' ');
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (start >= 0) {
+      out += copied++ ? ' ' + l.slice(start, i) : l.slice(start, i);
+      start = -1;
+      if (c !== 32 || i + 1 >= l.length) clean = false;
+    } else clean = false;
+  }
+  if (clean) return l;
+  if (start >= 0) out += copied ? ' ' + l.slice(start) : l.slice(start);
+  return out;
 }
