@@ -9,7 +9,16 @@ export interface ListingLinks {
   articles: string[];
   /** Next pages of the listing (rel=next, "Next", "Older", "»", or page=N+1). */
   pages: string[];
+  /**
+   * Later pages of the same numbered listing that its pager links to (page N+2 to N+MAX_AHEAD),
+   * with how many pages ahead of this one each is. Following them as well walks a long listing
+   * several pages at a time instead of one hop after another.
+   */
+  ahead: { url: string; offset: number }[];
 }
+
+/** How far ahead a pager's numbered links are followed ("Last" is a listing's end, not a step). */
+export const MAX_AHEAD = 10;
 
 const NEXT_TEXT = /^(next|next page|older|older posts|older entries|more|more stories|load more|»|›|>|>>|→|next\s*[»›>→])$/i;
 const PAGE_PARAM = /[?&](page|p|pg|start|offset)=(\d+)/i;
@@ -17,6 +26,13 @@ const PAGE_PATH = /\/page\/(\d+)\/?$/i;
 
 function pageNumber(url: string): number | null {
   const m = PAGE_PARAM.exec(url) ?? PAGE_PATH.exec(url);
+  return m ? Number(m[m.length - 1]) : null;
+}
+
+/** The page number of a listing numbered by page (not by item offset: `start=`, `offset=`). */
+const PAGE_NUMBER_PARAM = /[?&](page|p|pg)=(\d+)/i;
+function numberedPage(url: string): number | null {
+  const m = PAGE_NUMBER_PARAM.exec(url) ?? PAGE_PATH.exec(url);
   return m ? Number(m[m.length - 1]) : null;
 }
 
@@ -35,7 +51,7 @@ export function discoverListingLinks(html: string, pageUrl: string, rules: Sourc
     doc = parseLightDocument(html);
   } catch (err) {
     // A page nested absurdly deep would take minutes to walk (see light-dom.ts): no links.
-    if (err instanceof NestingTooDeep) return { articles: [], pages: [] };
+    if (err instanceof NestingTooDeep) return { articles: [], pages: [], ahead: [] };
     throw err;
   }
   const els: Element[] = doc.elements.filter((e) => e.name === 'a' || e.name === 'link' || e.name === 'base');
@@ -45,6 +61,9 @@ export function discoverListingLinks(html: string, pageUrl: string, rules: Sourc
   const articles = new Set<string>();
   const pages = new Set<string>();
   const current = pageNumber(pageUrl) ?? 1;
+  // Numbered by page (or the first page, which often has no number): later pages can be named.
+  const numbered = numberedPage(pageUrl) !== null || pageNumber(pageUrl) === null;
+  const ahead = new Map<string, number>();
   const rels = (e: Element) => (attribute(e, 'rel') ?? '').toLowerCase().split(/\s+/);
 
   for (const e of els) {
@@ -63,6 +82,10 @@ export function discoverListingLinks(html: string, pageUrl: string, rules: Sourc
     const text = textContent(e).replace(/\s+/g, ' ').trim();
     const n = pageNumber(u);
     if (rels(e).includes('next') || NEXT_TEXT.test(text) || (n === current + 1 && samePagedListing(u, pageUrl))) pages.add(u);
+    else if (numbered && n !== null && n > current + 1 && n <= current + MAX_AHEAD && numberedPage(u) === n && samePagedListing(u, pageUrl)) {
+      ahead.set(u, n - current);
+    }
   }
-  return { articles: [...articles], pages: [...pages] };
+  for (const u of pages) ahead.delete(u);
+  return { articles: [...articles], pages: [...pages], ahead: [...ahead].map(([url, offset]) => ({ url, offset })) };
 }

@@ -121,7 +121,15 @@ export async function parseArchivedPage(ctx: AppContext, job: ParseTask, handed:
       // Next pages: up to the entry point's maxPages.
       const more = !pos?.maxPages || pos.page < pos.maxPages;
       stopped = !more && links.pages.length > 0;
-      pages = more ? links.pages.map((u) => ({ url: u, depth, pagination: true, ...(pos ? { listing: { ...pos, page: pos.page + 1 } } : {}) })) : [];
+      const page = (u: string, offset: number): Candidate => ({ url: u, depth, pagination: true, ...(pos ? { listing: { ...pos, page: pos.page + offset } } : {}) });
+      pages = more ? links.pages.map((u) => page(u, 1)) : [];
+      // A full walk also follows the later pages the pager names, within the entry point's
+      // maxPages: the listing is walked several pages at a time instead of one fetch after
+      // another (each page is queued once per run whichever page names it). An incremental walk
+      // goes one page at a time, since it stops at the first page with nothing new.
+      if (!job.data.scope?.stopAtKnown) {
+        for (const a of links.ahead) if (!pos?.maxPages || pos.page + a.offset <= pos.maxPages) pages.push(page(a.url, a.offset));
+      }
     }
     if (runId) await countDiscovered(ctx, runId, articles);
     const story = (u: string): Candidate => ({ url: u, depth: depth + 1 });
