@@ -1,8 +1,7 @@
 // Links a listing page leads to: article links (by the source's rules) and its pagination.
 import type { Element } from 'domhandler';
 import { tryNormalizeUrl } from './normalize.js';
-import { attribute, NestingTooDeep, parseLightDocument, type LightDocument } from '../parse/light-dom.js';
-import { textContent } from '../parse/profiles/html-lines.js';
+import { attribute, NestingTooDeep, parseLightDocument, textContent, type LightDocument } from '../parse/light-dom.js';
 import { isArticleUrl, type SourceRules } from '../sources/rules.js';
 
 export interface ListingLinks {
@@ -24,17 +23,15 @@ const NEXT_TEXT = /^(next|next page|older|older posts|older entries|more|more st
 const PAGE_PARAM = /[?&](page|p|pg|start|offset)=(\d+)/i;
 const PAGE_PATH = /\/page\/(\d+)\/?$/i;
 
-function pageNumber(url: string): number | null {
-  const m = PAGE_PARAM.exec(url) ?? PAGE_PATH.exec(url);
+/** Its page number: by `param`, else a `/page/N` path. */
+function pageNumber(url: string, param = PAGE_PARAM): number | null {
+  const m = param.exec(url) ?? PAGE_PATH.exec(url);
   return m ? Number(m[m.length - 1]) : null;
 }
 
 /** The page number of a listing numbered by page (not by item offset: `start=`, `offset=`). */
 const PAGE_NUMBER_PARAM = /[?&](page|p|pg)=(\d+)/i;
-function numberedPage(url: string): number | null {
-  const m = PAGE_NUMBER_PARAM.exec(url) ?? PAGE_PATH.exec(url);
-  return m ? Number(m[m.length - 1]) : null;
-}
+const numberedPage = (url: string) => pageNumber(url, PAGE_NUMBER_PARAM);
 
 /** Same URL apart from its page number? Then `b` is a page of the same listing as `a`. */
 function samePagedListing(a: string, b: string): boolean {

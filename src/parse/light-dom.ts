@@ -23,7 +23,7 @@
 // elements throws NestingTooDeep, at the element that crosses the limit: no pre-scan of the
 // page is needed, and no tree of it is finished.
 import { decodeHTML, decodeHTMLAttribute, DecodingMode } from 'entities';
-import type { Document, Element } from 'domhandler';
+import type { AnyNode, Document, Element, ParentNode } from 'domhandler';
 
 /** Far above any real page: the deepest of the 490 extraction-dev pages has 98 open elements. */
 export const MAX_HTML_DEPTH = 1000;
@@ -229,8 +229,8 @@ const ATTRS_FIND = 1;
 const ATTRS_READ = 2;
 
 // The attribute being looked for and where its value was found (the first of a repeated
-// name), and the object being read into: one scan runs at a time, and module state spares a
-// callback and an allocation per tag.
+// name), and the object being read into (set before each ATTRS_READ scan): one scan runs at a
+// time, and module state spares a callback per tag.
 let wanted = '';
 let foundAt = -1;
 let foundEnd = -1;
@@ -318,10 +318,8 @@ const attributeValue = (html: string, v0: number, v1: number) => {
 
 /** All attributes (names lower-cased, values decoded, the first of a repeated name kept). */
 function readAttributes(html: string, q: number): Record<string, string> {
-  const out: Record<string, string> = {};
-  readInto = out;
+  const out: Record<string, string> = (readInto = {});
   scanAttributes(html, q, ATTRS_READ);
-  readInto = {};
   return out;
 }
 
@@ -357,6 +355,21 @@ export interface LightParseOptions {
    * of two. By default attributes are read when first asked for.
    */
   readAttributes?: boolean;
+}
+
+/** The text of a node and everything under it, concatenated (no whitespace handling). */
+export function textContent(node: AnyNode): string {
+  let out = '';
+  const stack: AnyNode[] = [node];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'text') out += (n as { data: string }).data;
+    else if ('children' in n) {
+      const kids = (n as ParentNode).children;
+      for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+    }
+  }
+  return out;
 }
 
 /** Parses `html` (entities decoded, tag and attribute names lower-cased) into a lean tree. */
@@ -482,10 +495,7 @@ export function parseLightDocument(html: string, opts: LightParseOptions = {}): 
       // element written `<script/>` has no raw text.
       const closesItself = selfClosing && foreign[foreign.length - 1] === true;
       const el = element(name, k, q, closesItself, isLink && !readNow ? foundAt : NOT_LOOKED_UP, foundEnd);
-      if (readNow) {
-        el.attribs = readInto;
-        readInto = {};
-      }
+      if (readNow) el.attribs = readInto;
       pos = runStart = q;
       if (special && !selfClosing) {
         special.end.lastIndex = q;

@@ -92,8 +92,8 @@ function toItem(p: Pending, now: string) {
   };
 }
 
-/** The rows of an article's related and featured links; `key` names the article. */
-function linkRows<K extends string, V>(key: K, id: V, article: ParsedArticle): Record<string, unknown>[] {
+/** The rows of an article's related and featured links; `key` names the article (its id, or its item in the batch). */
+function linkRows(key: 'articleId' | 'i', id: number, article: ParsedArticle): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   const add = (kind: 'related' | 'featured', ls: ParsedLink[]) =>
     ls.forEach((l, position) =>

@@ -1,6 +1,8 @@
 // Small text helpers shared by the extractor modules. All are linear-time: no backtracking
 // regexes, so a hostile page cannot stall a worker (BullMQ drops locks of blocked workers).
 
+import { isJsWhitespace } from '../chars.js';
+
 // Whitespace is what \s matches: NBSP, the U+2000 spaces, U+3000 and BOM among others;
 // zero-width characters (and the soft hyphen) are not whitespace for \s, so they are removed
 // (they split words in the metric).
@@ -16,7 +18,7 @@ export function collapse(s: string): string {
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
     const zw = isZeroWidth(c);
-    if (zw || isCollapseSpace(c)) {
+    if (zw || isJsWhitespace(c)) {
       if (run >= 0) {
         // a single plain space before a kept character stays in the run
         if (c === 32 && i + 1 < n && isKept(s.charCodeAt(i + 1))) continue;
@@ -36,14 +38,7 @@ export function collapse(s: string): string {
   return run > 0 ? out + s.slice(run) : out;
 }
 
-const isKept = (c: number) => !isCollapseSpace(c) && !isZeroWidth(c);
-
-/** The characters of JavaScript's \s. */
-function isCollapseSpace(c: number): boolean {
-  if (c < 0x80) return c === 32 || (c >= 9 && c <= 13);
-  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f
-    || c === 0x205f || c === 0x3000 || c === 0xfeff;
-}
+const isKept = (c: number) => !isJsWhitespace(c) && !isZeroWidth(c);
 
 function isZeroWidth(c: number): boolean {
   return c === 0x200b || c === 0x200c || c === 0x200d || c === 0x2060 || c === 0xad;

@@ -12,7 +12,10 @@
 // iteratively keeps deep or malformed pages safe.
 
 import { parseDocument } from 'htmlparser2';
-import { attribute, mayHaveAttribute, parseLightDocument, type IndexedElement } from '../light-dom.js';
+import { attribute, mayHaveAttribute, parseLightDocument, textContent, type IndexedElement } from '../light-dom.js';
+import { isJsWhitespace } from '../chars.js';
+
+export { textContent };
 import type { AnyNode, Document, Element, ParentNode } from 'domhandler';
 
 export type { Element };
@@ -58,12 +61,8 @@ function collapseWhitespace(s: string): string {
   return s;
 }
 
-/** The characters of WS_RE: \s (ASCII and Unicode spaces, line separators, BOM) and U+200B. */
-function isSpaceCode(c: number): boolean {
-  if (c < 0xa0) return c === 32 || (c >= 9 && c <= 13);
-  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200b) || c === 0x2028 || c === 0x2029 || c === 0x202f
-    || c === 0x205f || c === 0x3000 || c === 0xfeff;
-}
+/** The characters of WS_RE: \s and U+200B. */
+const isSpaceCode = (c: number): boolean => isJsWhitespace(c) || c === 0x200b;
 
 /** A comparison key: lowercase letters and digits only. */
 export function textKey(s: string): string {
@@ -93,20 +92,6 @@ export function decodeEntities(s: string): string {
   if (!ENTITY_RE.test(s)) return s;
   const doc = parseDocument(`<x>${s.replace(/</g, '&lt;')}</x>`, { decodeEntities: true });
   return textContent(doc);
-}
-
-export function textContent(node: AnyNode): string {
-  let out = '';
-  const stack: AnyNode[] = [node];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (n.type === 'text') out += (n as { data: string }).data;
-    else if ('children' in n) {
-      const kids = (n as ParentNode).children;
-      for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
-    }
-  }
-  return out;
 }
 
 export function isElement(n: AnyNode | null | undefined): n is Element {
