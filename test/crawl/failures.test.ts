@@ -5,6 +5,7 @@ import { startWorkers, type WorkerSet } from '../../src/runtime/workers.js';
 import { createFixtureSite, type FixtureSite } from '../fixture-site/index.js';
 import { disposeContext, testContext } from '../helpers/env.js';
 import { crawl, fixtureSource } from '../helpers/crawl.js';
+import { failedJob } from '../helpers/queues.js';
 
 let ctx: AppContext;
 let workers: WorkerSet;
@@ -36,8 +37,8 @@ describe('fetch failures', () => {
     const page = await ctx.db.page.findFirst({ where: { url: site.articleUrl(1), status: 'failed' } });
     expect(page).toMatchObject({ httpStatus: 500 });
     expect(page!.error).toMatch(/500/);
-    const failed = await ctx.queues.fetch.getFailed();
-    expect(failed.some((j) => j.data.url === site.articleUrl(1) && /500/.test(j.failedReason))).toBe(true);
+    const job = await failedJob(ctx, 'fetch', (j) => j.data.url === site.articleUrl(1));
+    expect(job?.failedReason).toMatch(/500/);
     site.setError(site.articlePath(1), null);
   });
 

@@ -9,6 +9,7 @@ import { startWorkers, type WorkerSet } from '../../src/runtime/workers.js';
 import { waitForRun } from '../../src/queues/runs.js';
 import { listArticles } from '../../src/store/queries.js';
 import { disposeContext, testContext } from '../helpers/env.js';
+import { failedJob } from '../helpers/queues.js';
 
 const SEED = path.join(__dirname, '../../seeds/000_dfeb03326fbda3cc.txt');
 
@@ -120,8 +121,7 @@ describe('load path', () => {
     expect(failed[0].error).toMatch(/no-story-code/);
     expect(failed[1].error).toMatch(/empty/);
     expect(failed[2].error).toMatch(/binary|invalid-input/);
-    const failedJobs = await ctx.queues.parse.getFailed();
-    expect(failedJobs.some((j) => /no-story-code/.test(j.failedReason))).toBe(true);
+    expect(await failedJob(ctx, 'parse', (j) => /no-story-code/.test(j.failedReason))).toBeTruthy();
   });
 
   it('refuses a file reached through a symlink that leaves the folder', async () => {
