@@ -17,7 +17,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 /**
  * ms per page of each parser, and its ratio to the first: medians over rounds in which every
  * parser runs over all pages in turn, so the machine's drift (this VM's speed changes by up to
- * 2x) falls on the floor and the parsers alike.
+ * 2x) falls on the floor and the parsers alike. Run with --expose-gc (bench/run.ts does).
  */
 function timeInTurns(pages: string[], parsers: Record<string, (html: string, i: number) => unknown>, rounds = 9) {
   const names = Object.keys(parsers);
@@ -26,6 +26,10 @@ function timeInTurns(pages: string[], parsers: Record<string, (html: string, i: 
   const ratio: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   for (let r = 0; r < rounds; r++) {
     for (const name of names) {
+      // Each parser starts on a collected heap, so it pays for its own garbage and for none of
+      // the one before it. Without this the ratios moved by up to 2x from run to run, with
+      // whichever parser happened to run into an old-generation collection.
+      globalThis.gc?.();
       const t0 = performance.now();
       pages.forEach((p, i) => parsers[name](p, i));
       ms[name].push((performance.now() - t0) / pages.length);

@@ -215,7 +215,7 @@ if (SCENARIOS.includes('micro')) {
   const db = await freshDb('newspipe_bench');
   const mig = await node([...NEWSPIPE_NODE_FLAGS, 'bin/newspipe.js', 'migrate'], { DATABASE_URL: db, LOG_LEVEL: 'warn' });
   if (mig.code !== 0) throw new Error(`migrate failed: ${mig.stderr}`);
-  const m = await node([...NEWSPIPE_NODE_FLAGS, '--import', 'tsx', 'bench/micro-main.ts', db], { LOG_LEVEL: 'warn' });
+  const m = await node([...NEWSPIPE_NODE_FLAGS, '--expose-gc', '--import', 'tsx', 'bench/micro-main.ts', db], { LOG_LEVEL: 'warn' });
   if (m.code !== 0) throw new Error(`micro-benchmarks failed: ${m.stderr.slice(-2000)}`);
   process.stderr.write(m.stderr.split('\n').filter((l) => l.startsWith('[micro]')).join('\n') + '\n');
   report.micro = JSON.parse(m.stdout.trim().split('\n').pop()!);

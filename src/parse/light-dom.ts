@@ -185,6 +185,34 @@ function titleText(t: string): string {
 }
 
 const isWs = (c: number) => c === 32 || c === 10 || c === 9 || c === 12 || c === 13;
+
+// Tag names a news page is made of. A name written in lower case in the page is one of these
+// constants rather than a new lower-cased copy: no string per tag, and the sets the tree and
+// the extractors look names up in hash a constant once.
+const COMMON_TAGS = [
+  'a', 'abbr', 'article', 'aside', 'b', 'blockquote', 'body', 'br', 'button', 'caption', 'cite', 'code', 'dd',
+  'div', 'dl', 'dt', 'em', 'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'head',
+  'header', 'hr', 'html', 'i', 'iframe', 'img', 'input', 'label', 'li', 'link', 'main', 'meta', 'nav', 'noscript',
+  'ol', 'option', 'p', 'path', 'picture', 'pre', 'section', 'select', 'small', 'source', 'span', 'strong', 'style',
+  'sub', 'sup', 'svg', 'table', 'tbody', 'td', 'th', 'thead', 'time', 'title', 'tr', 'u', 'ul', 'video', 'script',
+];
+/** COMMON_TAGS by length and first character. */
+const commonTags: (string[] | undefined)[] = [];
+for (const t of COMMON_TAGS) (commonTags[t.length * 128 + t.charCodeAt(0)] ??= []).push(t);
+
+/** The page's tag name [from, to) lower-cased. */
+function tagName(html: string, from: number, to: number): string {
+  const len = to - from;
+  const c0 = html.charCodeAt(from);
+  const list = len <= 10 && c0 < 128 ? commonTags[len * 128 + c0] : undefined;
+  if (list !== undefined) {
+    next: for (const t of list) {
+      for (let i = 1; i < len; i++) if (html.charCodeAt(from + i) !== t.charCodeAt(i)) continue next;
+      return t;
+    }
+  }
+  return html.slice(from, to).toLowerCase();
+}
 const isAlpha = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
 /** Ends a tag name or an attribute name: whitespace, `/`, `>`. */
 const endsTagSection = (c: number) => c === 47 || c === 62 || isWs(c);
@@ -235,6 +263,10 @@ let wanted = '';
 let foundAt = -1;
 let foundEnd = -1;
 let readInto: Record<string, string> = {};
+// The names already read into `readInto` during this scan: a tag has a handful, and comparing
+// them costs far less than a keyed lookup on the new object (a third of the scan's time).
+const readNames: string[] = [];
+let readCount = 0;
 
 /**
  * Walks a tag's attributes from `q` (just after its name) to its `>`, doing `mode` with each.
@@ -302,8 +334,18 @@ function scanAttributes(html: string, q: number, mode: number): number {
     if (mode === ATTRS_READ) {
       const raw = html.slice(a0, a1);
       const name = upper || wide > 127 ? raw.toLowerCase() : raw;
-      // the first of a repeated name is kept; `{}` inherits names such as `constructor`
-      if (readInto[name] === undefined || !Object.prototype.hasOwnProperty.call(readInto, name)) readInto[name] = attributeValue(html, v0, v1);
+      // the first of a repeated name is kept
+      let seen = false;
+      for (let i = 0; i < readCount; i++) {
+        if (readNames[i] === name) {
+          seen = true;
+          break;
+        }
+      }
+      if (!seen) {
+        readNames[readCount++] = name;
+        readInto[name] = attributeValue(html, v0, v1);
+      }
     } else if (mode === ATTRS_FIND && foundAt < 0 && nameIs(html, a0, a1, wanted)) {
       foundAt = v0;
       foundEnd = v1;
@@ -319,6 +361,7 @@ const attributeValue = (html: string, v0: number, v1: number) => {
 /** All attributes (names lower-cased, values decoded, the first of a repeated name kept). */
 function readAttributes(html: string, q: number): Record<string, string> {
   const out: Record<string, string> = (readInto = {});
+  readCount = 0;
   scanAttributes(html, q, ATTRS_READ);
   return out;
 }
@@ -473,13 +516,16 @@ export function parseLightDocument(html: string, opts: LightParseOptions = {}): 
       while (k < n && !endsTagSection(html.charCodeAt(k))) k++;
       textRun(runStart, lt);
       if (k >= n) { runStart = n; break; } // input ends inside the tag: dropped
-      const name = html.slice(lt + 1, k).toLowerCase();
+      const name = tagName(html, lt + 1, k);
       openName(name);
       // attributes, up to `>` or `/>`: only where the tag ends here, read when asked for; a link's
       // href (asked for of every link) is located on the way
       const isLink = name === 'a';
       const readNow = eager && html.charCodeAt(k) !== 62;
-      if (readNow) readInto = {};
+      if (readNow) {
+        readInto = {};
+        readCount = 0;
+      }
       else if (isLink) {
         wanted = 'href';
         foundAt = -1;
@@ -537,7 +583,10 @@ export function parseLightDocument(html: string, opts: LightParseOptions = {}): 
       let ch = 0;
       while (k < n && !((ch = html.charCodeAt(k)) === 62 || isWs(ch))) k++;
       if (k >= n) { runStart = n; break; }
-      endTag(html.slice(j, k).toLowerCase());
+      // Nearly every end tag closes the element open last, written as it was opened: that
+      // name is reused rather than a lower-cased copy made of the page's.
+      const top = open.length ? open[open.length - 1].name : '';
+      endTag(k - j === top.length && html.startsWith(top, j) ? top : tagName(html, j, k));
       const gt = ch === 62 ? k : html.indexOf('>', k);
       if (gt < 0) { runStart = n - 1; break; } // as htmlparser2: the last character becomes text
       pos = runStart = gt + 1;

@@ -109,6 +109,9 @@ describe('light DOM scanner agrees with htmlparser2', () => {
       '<p>x</p\ny>z', '<p>x</p\tz', 'a < b > c', 'a <3 b', '<1>', '< p>', '<p\n class="x"\n>y</p>', '<p __proto__="x">y</p>',
       '<body><head><link><script>x</script>', '<h1>a<p>b<h2>c', '<option><optgroup>x', '<td>a<thead>b', '<rt>a<rp>b',
       '<tbody><tfoot>x', '<input><select><input>', '<p>α<B>β</b>γ</p>', '<İ>x</İ>', '<p title="&quot;q&quot;">',
+      // tag names: the common ones in any case, near misses, end tags that are not the open element's
+      '<Div>x</DIV>y', '<dIv><SPAN>x</span></div>', '<spam>x</spam><span>y</spa>', '<div><span>x</div>y', '<tabl>x</table>',
+      '<a>x</a >', '<pre>x</p>y</pre>', '<p a=1 b=2 a=3 constructor=4 constructor=5 toString=6 __proto__=7 __proto__=8>',
     ];
     for (const c of cases) {
       expectSameTree(c);

@@ -45,8 +45,9 @@ function countNonSpace(s: string): number {
   let n = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    // ASCII whitespace, NBSP and the U+2000 block spaces, zero-width characters.
-    if (c > 32 && c !== 160 && !(c >= 0x2000 && c <= 0x200d) && c !== 0x3000 && c !== 0xfeff && c !== 0x202f) n++;
+    // ASCII whitespace, NBSP and the U+2000 block spaces, zero-width characters. Printable
+    // ASCII, nearly all of a page's text, is decided by the first two tests.
+    if (c > 32 && (c < 127 || (c !== 160 && !(c >= 0x2000 && c <= 0x200d) && c !== 0x3000 && c !== 0xfeff && c !== 0x202f))) n++;
   }
   return n;
 }
