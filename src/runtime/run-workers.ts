@@ -4,6 +4,7 @@ import { preflight } from './preflight.js';
 import { closeContext, createContext } from './context.js';
 import { startWorkers } from './workers.js';
 import type { QueueName } from '../queues/jobs.js';
+import { warnWithoutHeapFlags } from './heap-flags.js';
 
 export async function runWorkers(queues: QueueName[], opts: { shutdownTimeoutMs?: number } = {}): Promise<void> {
   const { config, log } = setup();
@@ -12,6 +13,7 @@ export async function runWorkers(queues: QueueName[], opts: { shutdownTimeoutMs?
   try {
     const set = startWorkers(ctx, queues);
     log.info({ queues, prefix: config.NEWSPIPE_QUEUE_PREFIX, pid: process.pid }, 'workers running');
+    warnWithoutHeapFlags(log);
     const sig = await untilSignal();
     log.info({ signal: sig }, 'shutting down: finishing running jobs');
     const timeoutMs = opts.shutdownTimeoutMs ?? 30_000;

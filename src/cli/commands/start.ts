@@ -9,6 +9,7 @@ import { catchUpDueRuns, syncFromDefs } from '../../schedule/sync.js';
 import { startSweeper } from '../../schedule/finalize.js';
 import { enqueueLoad } from '../../load/enqueue.js';
 import { startWorkers } from '../../runtime/workers.js';
+import { warnWithoutHeapFlags } from '../../runtime/heap-flags.js';
 import { waitForRun } from '../../queues/runs.js';
 import { projectRoot } from '../../paths.js';
 import { summary } from './load.js';
@@ -43,6 +44,7 @@ export function register(program: Command) {
         log.info({ sources: synced.sources.map((r) => r.key), disabled: synced.disabled, schedules: synced.schedules }, 'sources synced');
         const sweeper = startSweeper(ctx);
         const workers = startWorkers(ctx);
+        warnWithoutHeapFlags(log);
         await catchUpDueRuns(ctx);
         const server = opts.serve ? await serveHttp(ctx, {}).catch(async (err) => {
           await workers.close();

@@ -1,0 +1,39 @@
+// The worker entry points say so when node runs without the launchers' young-generation size.
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { hasLauncherHeapFlags } from '../../src/runtime/heap-flags.js';
+
+describe('hasLauncherHeapFlags', () => {
+  it('finds the flag on the command line or in NODE_OPTIONS, and only there', () => {
+    expect(hasLauncherHeapFlags(['--max-semi-space-size=32', '--heap-growing-percent=50'], '')).toBe(true);
+    expect(hasLauncherHeapFlags([], '--enable-source-maps --max-semi-space-size=64')).toBe(true);
+    expect(hasLauncherHeapFlags(['--enable-source-maps'], '')).toBe(false);
+    expect(hasLauncherHeapFlags([], '--max-old-space-size=4096')).toBe(false);
+  });
+
+  it('every launcher passes it: bin/newspipe.js, npm start, the Dockerfile and docker-compose.yml', () => {
+    const shebang = readFileSync('bin/newspipe.js', 'utf8').split('\n')[0];
+    expect(hasLauncherHeapFlags(shebang.split(/\s+/))).toBe(true);
+    const start = JSON.parse(readFileSync('package.json', 'utf8')).scripts.start as string;
+    expect(hasLauncherHeapFlags(start.split(/\s+/))).toBe(true);
+    expect(readFileSync('Dockerfile', 'utf8')).toMatch(/CMD \[[^\]]*"--max-semi-space-size=32"/);
+    expect(readFileSync('docker-compose.yml', 'utf8')).toMatch(/"--max-semi-space-size=32"/);
+  });
+});
+
+describe('a worker process', () => {
+  it('warns at start when node runs without the flag, and not when NODE_OPTIONS has it', async () => {
+    const { startWorker, uniquePrefix, workerEnv } = await import('../reliability/harness.js');
+    const bare = await startWorker(workerEnv(uniquePrefix('heapflags')), ['--queues', 'load']);
+    const flagged = await startWorker(workerEnv(uniquePrefix('heapflags'), { NODE_OPTIONS: '--max-semi-space-size=32' }), ['--queues', 'load']);
+    try {
+      // The warning is written in the same tick as 'workers running'.
+      await bare.waitForLog(/started without --max-semi-space-size/, 10_000);
+      expect(bare.logsWith(/started without --max-semi-space-size/)).toHaveLength(1);
+      expect(flagged.logsWith(/started without --max-semi-space-size/)).toHaveLength(0);
+      expect(flagged.logsWith('workers running')).toHaveLength(1);
+    } finally {
+      await Promise.all([bare.stop(), flagged.stop()]);
+    }
+  }, 60_000);
+});
