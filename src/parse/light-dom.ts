@@ -200,9 +200,13 @@ const COMMON_TAGS = [
 const commonTags: (string[] | undefined)[] = [];
 for (const t of COMMON_TAGS) (commonTags[t.length * 128 + t.charCodeAt(0)] ??= []).push(t);
 
-/** The page's tag name [from, to) lower-cased. */
-function tagName(html: string, from: number, to: number): string {
+/**
+ * The page's tag name [from, to) lower-cased. `likely` is tried first: nearly every end tag
+ * closes the element open last, written as it was opened.
+ */
+function tagName(html: string, from: number, to: number, likely = ''): string {
   const len = to - from;
+  if (likely && len === likely.length && html.startsWith(likely, from)) return likely;
   const c0 = html.charCodeAt(from);
   const list = len <= 10 && c0 < 128 ? commonTags[len * 128 + c0] : undefined;
   if (list !== undefined) {
@@ -268,6 +272,12 @@ let readInto: Record<string, string> = {};
 const readNames: string[] = [];
 let readCount = 0;
 
+/** A new attribute object for the next ATTRS_READ scan to fill. */
+function startReading(): Record<string, string> {
+  readCount = 0;
+  return (readInto = {});
+}
+
 /**
  * Walks a tag's attributes from `q` (just after its name) to its `>`, doing `mode` with each.
  * Returns the index after `>` times two, plus one when the tag ended with `/>`; or a TAG_EOF_
@@ -294,8 +304,8 @@ function scanAttributes(html: string, q: number, mode: number): number {
       }
       continue;
     }
-    // attribute name (may start with `=`); `wide` collects its bits: past 127 or with bit 5
-    // clear on a letter it may need lower-casing
+    // attribute name (may start with `=`); `wide` ORs its characters (past 127: non-ASCII) and
+    // `upper` notes an ASCII capital: either way the name needs lower-casing
     const a0 = q;
     let wide = html.charCodeAt(q);
     let upper = wide >= 65 && wide <= 90;
@@ -360,8 +370,7 @@ const attributeValue = (html: string, v0: number, v1: number) => {
 
 /** All attributes (names lower-cased, values decoded, the first of a repeated name kept). */
 function readAttributes(html: string, q: number): Record<string, string> {
-  const out: Record<string, string> = (readInto = {});
-  readCount = 0;
+  const out = startReading();
   scanAttributes(html, q, ATTRS_READ);
   return out;
 }
@@ -522,10 +531,7 @@ export function parseLightDocument(html: string, opts: LightParseOptions = {}): 
       // href (asked for of every link) is located on the way
       const isLink = name === 'a';
       const readNow = eager && html.charCodeAt(k) !== 62;
-      if (readNow) {
-        readInto = {};
-        readCount = 0;
-      }
+      if (readNow) startReading();
       else if (isLink) {
         wanted = 'href';
         foundAt = -1;
@@ -583,10 +589,7 @@ export function parseLightDocument(html: string, opts: LightParseOptions = {}): 
       let ch = 0;
       while (k < n && !((ch = html.charCodeAt(k)) === 62 || isWs(ch))) k++;
       if (k >= n) { runStart = n; break; }
-      // Nearly every end tag closes the element open last, written as it was opened: that
-      // name is reused rather than a lower-cased copy made of the page's.
-      const top = open.length ? open[open.length - 1].name : '';
-      endTag(k - j === top.length && html.startsWith(top, j) ? top : tagName(html, j, k));
+      endTag(tagName(html, j, k, open.length ? open[open.length - 1].name : ''));
       const gt = ch === 62 ? k : html.indexOf('>', k);
       if (gt < 0) { runStart = n - 1; break; } // as htmlparser2: the last character becomes text
       pos = runStart = gt + 1;

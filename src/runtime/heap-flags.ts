@@ -3,18 +3,17 @@
 import type { Logger } from '../log.js';
 
 /**
- * Was node started with the young-generation size the launchers set (`bin/newspipe.js`,
- * `npm start`, the Dockerfile)? Parsing allocates a tree per page; with V8's default young
- * generation most of it is promoted and collected again as old, and the parsers took 2-3x
- * the CPU per page in the micro-benchmarks.
+ * Was node started with a young-generation size (`--max-semi-space-size`)? Parsing allocates a
+ * tree per page; with V8's default young generation most of it is promoted and collected again
+ * as old, and the parsers took 2-3x the CPU per page in the micro-benchmarks.
  */
-export function hasLauncherHeapFlags(execArgv = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? ''): boolean {
+export function hasYoungGenerationFlag(execArgv = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? ''): boolean {
   return [...execArgv, ...nodeOptions.split(/\s+/)].some((a) => a.startsWith('--max-semi-space-size'));
 }
 
 /** A warning at start for a process that parses pages without the launchers' flags. */
 export function warnWithoutHeapFlags(log: Logger): void {
-  if (hasLauncherHeapFlags()) return;
+  if (hasYoungGenerationFlag()) return;
   log.warn(
     { hint: 'node --max-semi-space-size=32 --heap-growing-percent=50 …, or NODE_OPTIONS=--max-semi-space-size=32' },
     'started without --max-semi-space-size: parsing will cost 2-3x the CPU per page',

@@ -1,6 +1,7 @@
 // Reading a stage's failed jobs from a test.
 import type { Job } from 'bullmq';
 import type { AppContext } from '../../src/runtime/context.js';
+import { waitFor } from '../reliability/harness.js';
 
 type Stage = keyof AppContext['queues'];
 
@@ -12,11 +13,7 @@ type Stage = keyof AppContext['queues'];
  * therefore be over a moment before its last failed job is in the set. Returns undefined if no
  * such job shows up within `timeoutMs`.
  */
-export async function failedJob(ctx: AppContext, stage: Stage, match: (job: Job) => boolean, timeoutMs = 5_000): Promise<Job | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = (await ctx.queues[stage].getFailed()).find(match);
-    if (found || Date.now() >= deadline) return found;
-    await new Promise((r) => setTimeout(r, 25));
-  }
+export function failedJob(ctx: AppContext, stage: Stage, match: (job: Job) => boolean, timeoutMs = 5_000): Promise<Job | undefined> {
+  return waitFor(`a failed ${stage} job`, async () => (await ctx.queues[stage].getFailed()).find(match), timeoutMs, { intervalMs: 25 })
+    .catch(() => undefined);
 }

@@ -1,21 +1,21 @@
 // The worker entry points say so when node runs without the launchers' young-generation size.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { hasLauncherHeapFlags } from '../../src/runtime/heap-flags.js';
+import { hasYoungGenerationFlag } from '../../src/runtime/heap-flags.js';
 
-describe('hasLauncherHeapFlags', () => {
+describe('hasYoungGenerationFlag', () => {
   it('finds the flag on the command line or in NODE_OPTIONS, and only there', () => {
-    expect(hasLauncherHeapFlags(['--max-semi-space-size=32', '--heap-growing-percent=50'], '')).toBe(true);
-    expect(hasLauncherHeapFlags([], '--enable-source-maps --max-semi-space-size=64')).toBe(true);
-    expect(hasLauncherHeapFlags(['--enable-source-maps'], '')).toBe(false);
-    expect(hasLauncherHeapFlags([], '--max-old-space-size=4096')).toBe(false);
+    expect(hasYoungGenerationFlag(['--max-semi-space-size=32', '--heap-growing-percent=50'], '')).toBe(true);
+    expect(hasYoungGenerationFlag([], '--enable-source-maps --max-semi-space-size=64')).toBe(true);
+    expect(hasYoungGenerationFlag(['--enable-source-maps'], '')).toBe(false);
+    expect(hasYoungGenerationFlag([], '--max-old-space-size=4096')).toBe(false);
   });
 
   it('every launcher passes it: bin/newspipe.js, npm start, the Dockerfile and docker-compose.yml', () => {
     const shebang = readFileSync('bin/newspipe.js', 'utf8').split('\n')[0];
-    expect(hasLauncherHeapFlags(shebang.split(/\s+/))).toBe(true);
+    expect(hasYoungGenerationFlag(shebang.split(/\s+/))).toBe(true);
     const start = JSON.parse(readFileSync('package.json', 'utf8')).scripts.start as string;
-    expect(hasLauncherHeapFlags(start.split(/\s+/))).toBe(true);
+    expect(hasYoungGenerationFlag(start.split(/\s+/))).toBe(true);
     expect(readFileSync('Dockerfile', 'utf8')).toMatch(/CMD \[[^\]]*"--max-semi-space-size=32"/);
     expect(readFileSync('docker-compose.yml', 'utf8')).toMatch(/"--max-semi-space-size=32"/);
   });
