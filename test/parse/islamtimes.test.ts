@@ -345,6 +345,30 @@ describe('parseIslamTimesHtml: more shapes', () => {
   });
 });
 
+describe('parseIslamTimesHtml: label words', () => {
+  const A = 'Paragraph one is long enough to count as body text for the parser here.';
+  const page = (label: string, extra = '') => `<html><body><h1>A Title for the Label Test</h1><div>Story Code : 967483</div><p>${A}</p>${extra}
+    <div><h3>${label}</h3><ul><li><a href="/en/news/555/x">Related Title One Here</a></li></ul></div></body></html>`;
+
+  it('knows a label however its letters are cased, spaced or marked up, İ and the Kelvin sign included', () => {
+    for (const label of ['Related Stories', 'RELATED  STORIES', 'related&nbsp;stories:', 'Related <b>Sto</b>ries', 'RELATED STORİES']) {
+      expect(parseIslamTimesHtml(page(label), {}).related, label).toEqual([{ title: 'Related Title One Here', url: `${BASE}/en/news/555/x`, snippet: null }]);
+    }
+    // U+212A (Kelvin) lower-cases to an ASCII k
+    for (const label of ['Keywords:', '\u212Aeywords:']) {
+      const tags = `<div><b>${label}</b> <a href="/en/tag/a">Alpha</a>, <a href="/en/tag/b">Beta</a></div>`;
+      expect(parseIslamTimesHtml(page('Related Stories', tags), {}).tags, label).toEqual(['Alpha', 'Beta']);
+    }
+    expect(parseIslamTimesHtml(page('Related Stories', '<div><b>Kxywords:</b> <a href="/en/tag/a">Alpha</a></div>'), {}).tags).toEqual([]);
+  });
+
+  it('takes words that name Object members (Constructor, toString) for text, not for labels', () => {
+    const a = parseIslamTimesHtml(page('Related Stories', '<div><span>Constructor</span></div><div><b>toString</b></div><p>hasOwnProperty</p>'), {});
+    expect(a.related).toHaveLength(1);
+    expect(a.body).toEqual([A, 'Constructor', 'toString', 'hasOwnProperty']);
+  });
+});
+
 describe('parseIslamTimesHtml: errors', () => {
   const code = (f: () => unknown): string => {
     try {

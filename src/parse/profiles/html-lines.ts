@@ -275,20 +275,28 @@ export function buildPageView<L extends string>(
     if (!segs.length) return;
     const out = segs;
     segs = [];
+    // The line's text is its segments' collapsed texts joined, runs of spaces made one and
+    // trimmed: built here from the trimmed segments, with a space wherever whitespace was
+    // between two of them. A line of one segment (most lines) is that segment's text, not a copy.
     let text = '';
     let linkChars = 0;
     let kept = 0;
+    let gap = false; // whitespace since the last kept segment
     for (const s of out) {
       const collapsed = collapseWhitespace(s.text);
-      text += collapsed;
       const t = collapsed.trim();
-      if (!t) continue;
+      if (!t) {
+        gap = true;
+        continue;
+      }
+      if (kept > 0 && (gap || collapsed.charCodeAt(0) === 32)) text += ' ';
+      text += t;
+      gap = collapsed.charCodeAt(collapsed.length - 1) === 32;
       if (s.anchor) linkChars += t.length;
       s.text = t;
       out[kept++] = s;
     }
     out.length = kept;
-    text = (text.includes('  ') ? text.replace(/ {2,}/g, ' ') : text).trim();
     if (!text) return;
     lines.push({
       index: lines.length,
