@@ -196,26 +196,50 @@ const COMMON_TAGS = [
   'ol', 'option', 'p', 'path', 'picture', 'pre', 'section', 'select', 'small', 'source', 'span', 'strong', 'style',
   'sub', 'sup', 'svg', 'table', 'tbody', 'td', 'th', 'thead', 'time', 'title', 'tr', 'u', 'ul', 'video', 'script',
 ];
-/** COMMON_TAGS by length and first character. */
-const commonTags: (string[] | undefined)[] = [];
-for (const t of COMMON_TAGS) (commonTags[t.length * 128 + t.charCodeAt(0)] ??= []).push(t);
+// The attribute names that make up over 90% of those on the 490 extraction-dev pages, for the
+// same reason, and one more: an object keyed by a constant stores the value at once, while a
+// new string as key is first looked up in V8's string table (half of reading a tag's
+// attributes took that lookup).
+const COMMON_ATTRIBUTES = [
+  'class', 'href', 'id', 'src', 'type', 'title', 'style', 'width', 'alt', 'value', 'name', 'height', 'rel', 'target',
+  'content', 'border', 'onclick', 'itemprop', 'align', 'valign', 'property', 'language', 'cellpadding', 'cellspacing',
+  'd', 'bgcolor', 'role', 'onmouseover', 'onmouseout', 'tabindex', 'media', 'data-src', 'size', 'xmlns', 'async',
+  'colspan', 'rowspan', 'dir', 'action', 'color', 'sizes', 'method', 'srcset', 'fill', 'frameborder', 'for', 'data-id',
+  'scrolling', 'face', 'http-equiv', 'aria-hidden', 'data-type', 'itemtype', 'aria-label', 'itemscope', 'datetime',
+  'charset', 'lang', 'hidden', 'defer', 'loading', 'decoding', 'placeholder', 'crossorigin', 'integrity', 'data-url',
+  'data-href', 'data-name', 'data-testid', 'data-component', 'pubdate', 'xml:lang', 'hspace', 'vspace',
+];
 
-/**
- * The page's tag name [from, to) lower-cased. `likely` is tried first: nearly every end tag
- * closes the element open last, written as it was opened.
- */
-function tagName(html: string, from: number, to: number, likely = ''): string {
+/** Names of a list by length and first character: [length * 128 + first] -> names. */
+function nameTable(names: string[]): (string[] | undefined)[] {
+  const table: (string[] | undefined)[] = [];
+  for (const t of names) (table[t.length * 128 + t.charCodeAt(0)] ??= []).push(t);
+  return table;
+}
+const commonTags = nameTable(COMMON_TAGS);
+const commonAttributes = nameTable(COMMON_ATTRIBUTES);
+
+/** The name of `table` the page writes at [from, to), exactly (lower case), or undefined. */
+function knownName(table: (string[] | undefined)[], html: string, from: number, to: number): string | undefined {
   const len = to - from;
-  if (likely && len === likely.length && html.startsWith(likely, from)) return likely;
   const c0 = html.charCodeAt(from);
-  const list = len <= 10 && c0 < 128 ? commonTags[len * 128 + c0] : undefined;
+  const list = len <= 16 && c0 < 128 ? table[len * 128 + c0] : undefined;
   if (list !== undefined) {
     next: for (const t of list) {
       for (let i = 1; i < len; i++) if (html.charCodeAt(from + i) !== t.charCodeAt(i)) continue next;
       return t;
     }
   }
-  return html.slice(from, to).toLowerCase();
+  return undefined;
+}
+
+/**
+ * The page's tag name [from, to) lower-cased. `likely` is tried first: nearly every end tag
+ * closes the element open last, written as it was opened.
+ */
+function tagName(html: string, from: number, to: number, likely = ''): string {
+  if (likely && to - from === likely.length && html.startsWith(likely, from)) return likely;
+  return knownName(commonTags, html, from, to) ?? html.slice(from, to).toLowerCase();
 }
 const isAlpha = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
 /** Ends a tag name or an attribute name: whitespace, `/`, `>`. */
@@ -342,8 +366,7 @@ function scanAttributes(html: string, q: number, mode: number): number {
       }
     }
     if (mode === ATTRS_READ) {
-      const raw = html.slice(a0, a1);
-      const name = upper || wide > 127 ? raw.toLowerCase() : raw;
+      const name = upper || wide > 127 ? html.slice(a0, a1).toLowerCase() : knownName(commonAttributes, html, a0, a1) ?? html.slice(a0, a1);
       // the first of a repeated name is kept
       let seen = false;
       for (let i = 0; i < readCount; i++) {

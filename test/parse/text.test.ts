@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { collapse, normKey } from '../../src/parse/generic/text.js';
+import { buildBlocks } from '../../src/parse/generic/blocks.js';
+import { parseHtml } from '../../src/parse/generic/dom.js';
 
 /**
  * `fast(s)` equals `reference(s)` on generated text, and on every UTF-16 code unit placed in each
@@ -45,5 +47,22 @@ describe('normKey', () => {
 
   it('is the lower-cased words joined by single spaces', () => {
     expectSameAs(normKey, reference, words, (ch) => [`a${ch}b`, `${ch}`, `A ${ch}`]);
+  });
+});
+
+describe('text blocks', () => {
+  // A block of clean text nodes skips collapse(); whatever its nodes, its text is what collapse()
+  // makes of them joined (a node without a counted character standing as one space).
+  const counted = /[^\x00-\x20\u00a0\u2000-\u200d\u3000\ufeff\u202f]/;
+  it('are their text nodes collapsed, with or without the clean-text shortcut', () => {
+    const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+    fc.assert(fc.property(fc.array(text, { minLength: 1, maxLength: 5 }), (nodes) => {
+      const html = `<div><p>${nodes.map((t, i) => (i % 2 ? `<b>${esc(t)}</b>` : `<i>${esc(t)}</i>`)).join('')}</p></div>`;
+      const pieces: string[] = [];
+      for (const t of nodes) if (t && counted.test(t)) pieces.push(t); else if (t && pieces.length) pieces.push(' ');
+      const expected = pieces.length ? collapse(pieces.join('')) : '';
+      const { blocks } = buildBlocks(parseHtml(html));
+      expect(blocks.map((b) => b.text).join('|')).toBe(expected);
+    }), { numRuns: 20_000 });
   });
 });

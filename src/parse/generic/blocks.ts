@@ -7,7 +7,7 @@
 import type { AnyNode, Element, ParentNode } from 'domhandler';
 import { BLOCK_TAGS, SKIP_TEXT, isElement } from './dom.js';
 import { HIDDEN, classify } from './hints.js';
-import { collapse } from './text.js';
+import { collapse, isKept } from './text.js';
 
 export interface ElInfo {
   el: Element;
@@ -40,16 +40,26 @@ export interface BlockDoc {
   blocks: Block[];
 }
 
-/** Non-whitespace characters; a char-code loop, no copy of the text node. */
-function countNonSpace(s: string): number {
+/**
+ * The non-whitespace characters of a text node, times two, plus one when the text is already
+ * what collapse() makes of it (each whitespace a single space between kept characters, nothing
+ * zero-width): a block of such texts needs no collapse. One char-code loop, no copy of the text.
+ */
+function scanText(s: string): number {
   let n = 0;
+  let clean = s.length > 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    // ASCII whitespace, NBSP and the U+2000 block spaces, zero-width characters. Printable
-    // ASCII, nearly all of a page's text, is decided by the first two tests.
-    if (c > 32 && (c < 127 || (c !== 160 && !(c >= 0x2000 && c <= 0x200d) && c !== 0x3000 && c !== 0xfeff && c !== 0x202f))) n++;
+    // Printable ASCII, nearly all of a page's text, is decided by the first test.
+    if (c > 32 && c < 127) {
+      n++;
+      continue;
+    }
+    // ASCII whitespace, NBSP and the U+2000 block spaces, zero-width characters.
+    if (c > 32 && c !== 160 && !(c >= 0x2000 && c <= 0x200d) && c !== 0x3000 && c !== 0xfeff && c !== 0x202f) n++;
+    if (clean && (c === 32 ? i === 0 || i + 1 >= s.length || !isKept(s.charCodeAt(i + 1)) : !isKept(c))) clean = false;
   }
-  return n;
+  return n * 2 + (clean ? 1 : 0);
 }
 
 function headingLevelOf(name: string): number {
@@ -71,14 +81,22 @@ export function buildBlocks(root: ParentNode): BlockDoc {
   let buf: string[] = [];
   let chars = 0;
   let linkChars = 0;
+  // The buffer joined is what collapse() would make of it: clean texts, each blank between two
+  // of them one space (not a space at the end). Most blocks are one clean text (a link, a paragraph).
+  let clean = true;
+  let spaceLast = false;
 
   const flush = (): void => {
     if (chars === 0) {
       if (buf.length) buf = [];
+      clean = true;
+      spaceLast = false;
       return;
     }
-    const text = collapse(buf.join(''));
+    const text = clean && !spaceLast ? (buf.length === 1 ? buf[0] : buf.join('')) : collapse(buf.join(''));
     buf = [];
+    clean = true;
+    spaceLast = false;
     if (text) {
       blocks.push({
         text, chars, linkChars,
@@ -116,12 +134,19 @@ export function buildBlocks(root: ParentNode): BlockDoc {
     const node = item;
     if (node.type === 'text') {
       const d = node.data;
-      const n = countNonSpace(d);
+      const scan = scanText(d);
+      const n = scan >>> 1;
       if (n) {
         buf.push(d);
         chars += n;
         if (linkDepth > 0) linkChars += n;
-      } else if (buf.length) buf.push(' ');
+        if ((scan & 1) === 0) clean = false;
+        spaceLast = false;
+      } else if (buf.length) {
+        buf.push(' ');
+        if (spaceLast) clean = false;
+        spaceLast = true;
+      }
       continue;
     }
     if (!isElement(node)) continue;

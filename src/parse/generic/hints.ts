@@ -91,7 +91,9 @@ export function classify(el: Element): number {
     if (r === 'main' || r === 'article') return 1;
   }
   if (cls || id || data) {
-    const s = (cls.length > 400 ? cls.slice(0, 400) : cls) + ' ' + (id.length > 100 ? id.slice(0, 100) : id) + ' ' + (data.length > 100 ? data.slice(0, 100) : data);
+    const c = cls.length > 400 ? cls.slice(0, 400) : cls;
+    // The class alone (most elements) is its own key: the blanks a joined key would add give no token.
+    const s = id || data ? c + ' ' + (id.length > 100 ? id.slice(0, 100) : id) + ' ' + (data.length > 100 ? data.slice(0, 100) : data) : c;
     // Pages repeat the same class strings hundreds of times ("menu-item"): memoised.
     let h = TOKEN_CACHE.get(s);
     if (h === undefined) {

@@ -116,10 +116,13 @@ export function collectPageInfo(root: ParentNode): PageInfo {
     }
     const ip = el.attribs.itemprop;
     if (ip && ip.length < 100) for (const part of ip.toLowerCase().split(/\s+/)) if (part) push(info.itemprops, part, el);
-    const rel = el.attribs.rel;
-    const hint = (el.attribs.class ?? '') + ' ' + (el.attribs.id ?? '');
-    if (info.bylines.length < 20 && ((rel && /\bauthor\b/i.test(rel)) || (hint.length < 300 && BYLINE_HINT.test(hint)))) {
-      info.bylines.push(el);
+    if (info.bylines.length < 20) {
+      const rel = el.attribs.rel;
+      // class and id tested apart rather than joined: no word of the hint holds a space
+      const cls = el.attribs.class ?? '';
+      const id = el.attribs.id ?? '';
+      const hinted = (cls || id) && cls.length + id.length < 299 && (BYLINE_HINT.test(cls) || BYLINE_HINT.test(id));
+      if ((rel && /\bauthor\b/i.test(rel)) || hinted) info.bylines.push(el);
     }
   });
   return info;

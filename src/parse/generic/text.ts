@@ -38,9 +38,10 @@ export function collapse(s: string): string {
   return run > 0 ? out + s.slice(run) : out;
 }
 
-const isKept = (c: number) => !isJsWhitespace(c) && !isZeroWidth(c);
+/** A character collapse() keeps as it is: neither whitespace nor zero-width. */
+export const isKept = (c: number) => !isJsWhitespace(c) && !isZeroWidth(c);
 
-function isZeroWidth(c: number): boolean {
+export function isZeroWidth(c: number): boolean {
   return c === 0x200b || c === 0x200c || c === 0x200d || c === 0x2060 || c === 0xad;
 }
 
