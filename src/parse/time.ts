@@ -26,8 +26,27 @@ export function isValidTimeZone(tz: string): boolean {
   }
 }
 
+/** Offsets already worked out, by zone and second: a page prints one instant in several places. */
+const offsets = new Map<string, Map<number, number>>();
+
 /** Offset of `tz` from UTC at instant `utcMs`, in minutes (Tehran in 2021: +210). */
 export function zoneOffsetMinutes(tz: string, utcMs: number): number {
+  const second = Math.floor(utcMs / 1000);
+  let known = offsets.get(tz);
+  const hit = known?.get(second);
+  if (hit !== undefined) return hit;
+  const offset = formatOffsetMinutes(tz, utcMs);
+  // bounded: zones and instants come from pages
+  if (!known && offsets.size < 64) offsets.set(tz, (known = new Map()));
+  if (known) {
+    if (known.size >= 2048) known.clear();
+    known.set(second, offset);
+  }
+  return offset;
+}
+
+/** zoneOffsetMinutes without the memo: what Intl says (zone transitions fall on whole seconds). */
+function formatOffsetMinutes(tz: string, utcMs: number): number {
   let fmt = offsetFormatters.get(tz);
   if (!fmt) {
     fmt = new Intl.DateTimeFormat('en-US', {

@@ -106,8 +106,24 @@ interface WallTime {
   index: number; length: number;
 }
 
+/**
+ * Does `s` hold a run of 4 ASCII digits? Every date pattern has a 4-digit year: most lines of a
+ * page have none and are answered without the three regexes.
+ */
+function hasFourDigits(s: string): boolean {
+  let run = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (++run === 4) return true;
+    } else run = 0;
+  }
+  return false;
+}
+
 /** First calendar date (optionally with time) printed in `text`. */
 export function findPrintedDate(text: string): WallTime | null {
+  if (!hasFourDigits(text)) return null;
   let best: WallTime | null = null;
   const consider = (w: WallTime | null) => {
     if (w && (!best || w.index < best.index)) best = w;
@@ -142,6 +158,7 @@ function wall(
 
 /** The whole line is a date (with an optional "Published:" prefix), e.g. `8 December 2021`. */
 function dateOnlyLine(text: string): WallTime | null {
+  if (!hasFourDigits(text)) return null; // the prefix and punctuation trimmed below hold no digits
   const t = text.replace(DATE_PREFIX_RE, '').replace(/^[\s|•·\-–—:]+|[\s|•·\-–—:]+$/g, '');
   if (!t || t.length > 60) return null;
   const w = findPrintedDate(t);
