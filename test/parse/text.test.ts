@@ -56,7 +56,9 @@ describe('text blocks', () => {
   const counted = /[^\x00-\x20\u00a0\u2000-\u200d\u3000\ufeff\u202f]/;
   it('are their text nodes collapsed, with or without the clean-text shortcut', () => {
     const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-    fc.assert(fc.property(fc.array(text, { minLength: 1, maxLength: 5 }), (nodes) => {
+    // mostly texts that are clean or nearly (single spaces, at either end too), which take the shortcut
+    const nearlyClean = fc.array(fc.constantFrom('a', 'B', 'é', '1', ' ', '-', 'x y', '  ', '\n', '\u200b'), { maxLength: 8 }).map((xs) => xs.join(''));
+    fc.assert(fc.property(fc.array(fc.oneof(nearlyClean, nearlyClean, text), { minLength: 1, maxLength: 5 }), (nodes) => {
       const html = `<div><p>${nodes.map((t, i) => (i % 2 ? `<b>${esc(t)}</b>` : `<i>${esc(t)}</i>`)).join('')}</p></div>`;
       const pieces: string[] = [];
       for (const t of nodes) if (t && counted.test(t)) pieces.push(t); else if (t && pieces.length) pieces.push(' ');

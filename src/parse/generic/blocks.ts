@@ -40,14 +40,22 @@ export interface BlockDoc {
   blocks: Block[];
 }
 
+/** scanText flags: the text is clean inside (see scanText), starts with a space, ends with one. */
+const CLEAN = 1;
+const SPACE_FIRST = 2;
+const SPACE_LAST = 4;
+
 /**
- * The non-whitespace characters of a text node, times two, plus one when the text is already
- * what collapse() makes of it (each whitespace a single space between kept characters, nothing
- * zero-width): a block of such texts needs no collapse. One char-code loop, no copy of the text.
+ * The non-whitespace characters of a text node, times eight, plus flags: CLEAN when its only
+ * whitespace is single spaces (none beside another, first and last allowed) and nothing is
+ * zero-width, SPACE_FIRST / SPACE_LAST when it starts / ends with a space. Clean texts joined
+ * without a double space, a space at the start or one at the end are what collapse() makes of
+ * them, so most blocks (a link, a paragraph, a sentence around a link) need no collapse. One
+ * char-code loop, no copy of the text.
  */
 function scanText(s: string): number {
   let n = 0;
-  let clean = s.length > 0;
+  let clean = true;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     // Printable ASCII, nearly all of a page's text, is decided by the first test.
@@ -57,9 +65,10 @@ function scanText(s: string): number {
     }
     // ASCII whitespace, NBSP and the U+2000 block spaces, zero-width characters.
     if (c > 32 && c !== 160 && !(c >= 0x2000 && c <= 0x200d) && c !== 0x3000 && c !== 0xfeff && c !== 0x202f) n++;
-    if (clean && (c === 32 ? i === 0 || i + 1 >= s.length || !isKept(s.charCodeAt(i + 1)) : !isKept(c))) clean = false;
+    if (clean && (c === 32 ? i > 0 && s.charCodeAt(i - 1) === 32 : !isKept(c))) clean = false;
   }
-  return n * 2 + (clean ? 1 : 0);
+  const last = s.length - 1;
+  return n * 8 + (clean ? CLEAN : 0) + (s.charCodeAt(0) === 32 ? SPACE_FIRST : 0) + (last >= 0 && s.charCodeAt(last) === 32 ? SPACE_LAST : 0);
 }
 
 function headingLevelOf(name: string): number {
@@ -81,12 +90,16 @@ export function buildBlocks(root: ParentNode): BlockDoc {
   let buf: string[] = [];
   let chars = 0;
   let linkChars = 0;
-  // The buffer joined is what collapse() would make of it: clean texts, each blank between two
-  // of them one space (not a space at the end). Most blocks are one clean text (a link, a paragraph).
+  // The buffer joined is what collapse() would make of it (see scanText): clean texts, no two
+  // spaces together, none at the start; none at the end is checked on flush. A blank text node
+  // between two texts stands as one space, added when the next text comes (so blanks at the end
+  // of a block, as before most closing tags, add nothing) and only where neither text has one.
   let clean = true;
   let spaceLast = false;
+  let blankPending = false;
 
   const flush = (): void => {
+    blankPending = false;
     if (chars === 0) {
       if (buf.length) buf = [];
       clean = true;
@@ -135,18 +148,19 @@ export function buildBlocks(root: ParentNode): BlockDoc {
     if (node.type === 'text') {
       const d = node.data;
       const scan = scanText(d);
-      const n = scan >>> 1;
+      const n = scan >>> 3;
       if (n) {
+        const spaceFirst = (scan & SPACE_FIRST) !== 0;
+        if (blankPending) {
+          blankPending = false;
+          if (!spaceLast && !spaceFirst) buf.push(' ');
+        }
+        if ((scan & CLEAN) === 0 || (spaceFirst && (spaceLast || !buf.length))) clean = false;
         buf.push(d);
         chars += n;
         if (linkDepth > 0) linkChars += n;
-        if ((scan & 1) === 0) clean = false;
-        spaceLast = false;
-      } else if (buf.length) {
-        buf.push(' ');
-        if (spaceLast) clean = false;
-        spaceLast = true;
-      }
+        spaceLast = (scan & SPACE_LAST) !== 0;
+      } else if (buf.length) blankPending = true;
       continue;
     }
     if (!isElement(node)) continue;
