@@ -140,6 +140,30 @@ const VOID = new Set([
 const FOREIGN = new Set(['math', 'svg']);
 const INTEGRATION = new Set(['mi', 'mo', 'mn', 'ms', 'mtext', 'annotation-xml', 'foreignobject', 'desc', 'title']);
 
+/** What the tables say of one tag name: one lookup per tag instead of one per table. */
+interface TagTraits {
+  /** Open elements its start tag closes (OPEN_IMPLIES_CLOSE). */
+  implies: Set<string> | undefined;
+  isVoid: boolean;
+  /** Opens foreign content (svg, math): `/>` closes elements inside. */
+  foreign: boolean;
+  /** An HTML integration point inside foreign content. */
+  integration: boolean;
+}
+const tagTraits = new Map<string, TagTraits>();
+
+const P_TRAITS = traitsOf('p');
+
+function traitsOf(name: string): TagTraits {
+  let t = tagTraits.get(name);
+  if (t === undefined) {
+    t = { implies: OPEN_IMPLIES_CLOSE.get(name), isVoid: VOID.has(name), foreign: FOREIGN.has(name), integration: INTEGRATION.has(name) };
+    // names come from pages: remembered up to a bound
+    if (tagTraits.size < 4096) tagTraits.set(name, t);
+  }
+  return t;
+}
+
 // Raw-text elements, chosen the way htmlparser2's tokenizer chooses them: from the first two
 // letters of the tag name, then the rest of the end sequence's name (so `<tmp>` reads as
 // `<xmp>`, a quirk kept for agreement). The content runs to the sequence followed by `>` or
@@ -478,36 +502,37 @@ export function parseLightDocument(html: string, opts: LightParseOptions = {}): 
     lastText = null;
   };
   // The start of an open tag: implied end tags, then the element joins the open stack.
-  const openName = (name: string) => {
-    const implied = OPEN_IMPLIES_CLOSE.get(name);
+  const openName = (traits: TagTraits) => {
+    const implied = traits.implies;
     if (implied) while (open.length && implied.has(open[open.length - 1].name)) closeTop();
-    if (VOID.has(name)) return;
-    if (FOREIGN.has(name)) foreign.push(true);
-    else if (INTEGRATION.has(name)) foreign.push(false);
+    if (traits.isVoid) return;
+    if (traits.foreign) foreign.push(true);
+    else if (traits.integration) foreign.push(false);
   };
-  const element = (name: string, attrsAt: number, attrsEnd: number, selfClosing: boolean, hrefAt = NOT_LOOKED_UP, hrefEnd = -1): LightElement => {
+  const element = (name: string, traits: TagTraits, attrsAt: number, attrsEnd: number, selfClosing: boolean, hrefAt = NOT_LOOKED_UP, hrefEnd = -1): LightElement => {
     const el = new LightElement(elements.length, name, current, html, attrsAt, attrsEnd, attrsEnd > attrsAt ? attributeBloom : 0, hrefAt, hrefEnd);
     current.children.push(el);
     elements.push(el);
     lastText = null;
-    if (VOID.has(name) || selfClosing) return el; // closed at once
+    if (traits.isVoid || selfClosing) return el; // closed at once
     open.push(el);
     current = el;
     if (open.length > maxDepth) throw new NestingTooDeep(maxDepth);
     return el;
   };
   const endTag = (name: string) => {
-    if (FOREIGN.has(name) || INTEGRATION.has(name)) foreign.pop();
-    if (!VOID.has(name)) {
+    const traits = traitsOf(name);
+    if (traits.foreign || traits.integration) foreign.pop();
+    if (!traits.isVoid) {
       let at = open.length - 1;
       while (at >= 0 && open[at].name !== name) at--;
       if (at >= 0) while (open.length > at) closeTop();
       else if (name === 'p') {
         // `</p>` with no open <p>: an empty paragraph, as browsers make.
-        openName('p');
-        element('p', 0, 0, true);
+        openName(P_TRAITS);
+        element('p', P_TRAITS, 0, 0, true);
       }
-    } else if (name === 'br') element('br', 0, 0, true); // `</br>` is a <br>
+    } else if (name === 'br') element('br', traits, 0, 0, true); // `</br>` is a <br>
   };
 
   // Input that ends inside a declaration, a processing instruction or a bogus comment: the
@@ -549,7 +574,8 @@ export function parseLightDocument(html: string, opts: LightParseOptions = {}): 
       textRun(runStart, lt);
       if (k >= n) { runStart = n; break; } // input ends inside the tag: dropped
       const name = tagName(html, lt + 1, k);
-      openName(name);
+      const traits = traitsOf(name);
+      openName(traits);
       // attributes, up to `>` or `/>`: only where the tag ends here, read when asked for; a link's
       // href (asked for of every link) is located on the way
       const isLink = name === 'a';
@@ -569,7 +595,7 @@ export function parseLightDocument(html: string, opts: LightParseOptions = {}): 
       // `/>` closes only in foreign content (svg, math); elsewhere it is ignored, and a raw-text
       // element written `<script/>` has no raw text.
       const closesItself = selfClosing && foreign[foreign.length - 1] === true;
-      const el = element(name, k, q, closesItself, isLink && !readNow ? foundAt : NOT_LOOKED_UP, foundEnd);
+      const el = element(name, traits, k, q, closesItself, isLink && !readNow ? foundAt : NOT_LOOKED_UP, foundEnd);
       if (readNow) el.attribs = readInto;
       pos = runStart = q;
       if (special && !selfClosing) {
