@@ -311,12 +311,16 @@ export function buildPageView<L extends string>(
     });
   };
 
-  // `k`: the element's kind (see kindOf), looked up once when it is entered.
-  const stack: Array<{ n: ParentNode; i: number; k: number }> = [{ n: doc, i: 0, k: 0 }];
+  // The open nodes, the next child of each and its kind (see kindOf, looked up once when it is
+  // entered), in three parallel stacks: no object per element.
+  const stack: ParentNode[] = [doc];
+  const next: number[] = [0];
+  const kinds: number[] = [0];
   while (stack.length) {
-    const top = stack[stack.length - 1];
-    if (top.i < top.n.children.length) {
-      const c = top.n.children[top.i++];
+    const depth = stack.length - 1;
+    const top = stack[depth];
+    if (next[depth] < top.children.length) {
+      const c = top.children[next[depth]++];
       if (c.type === 'text') {
         const data = (c as { data: string }).data;
         if (data) addText(data, anchorStack[anchorStack.length - 1] ?? null);
@@ -353,7 +357,9 @@ export function buildPageView<L extends string>(
       const block = (kind & KIND_BLOCK) !== 0;
       if (block) flush();
       if (!c.children.length) continue;
-      stack.push({ n: c as ParentNode, i: 0, k: kind });
+      stack.push(c as ParentNode);
+      next.push(0);
+      kinds.push(kind);
       if (block) blockStack.push(c);
       const href = name === 'a' ? attribute(c, 'href') : undefined;
       if (href !== undefined) {
@@ -365,9 +371,10 @@ export function buildPageView<L extends string>(
       continue;
     }
     stack.pop();
-    const el = top.n;
+    next.pop();
+    const kind = kinds.pop()!;
+    const el = top;
     if (!isElement(el)) continue;
-    const kind = top.k;
     if (kind & KIND_BLOCK) {
       flush();
       if (blockStack[blockStack.length - 1] === el) blockStack.pop();
