@@ -99,17 +99,16 @@ export function buildBlocks(root: ParentNode): BlockDoc {
   let blankPending = false;
 
   const flush = (): void => {
+    const asIs = clean && !spaceLast;
+    clean = true;
+    spaceLast = false;
     blankPending = false;
     if (chars === 0) {
       if (buf.length) buf = [];
-      clean = true;
-      spaceLast = false;
       return;
     }
-    const text = clean && !spaceLast ? (buf.length === 1 ? buf[0] : buf.join('')) : collapse(buf.join(''));
+    const text = asIs ? (buf.length === 1 ? buf[0] : buf.join('')) : collapse(buf.join(''));
     buf = [];
-    clean = true;
-    spaceLast = false;
     if (text) {
       blocks.push({
         text, chars, linkChars,

@@ -41,7 +41,7 @@ export function collapse(s: string): string {
 /** A character collapse() keeps as it is: neither whitespace nor zero-width. */
 export const isKept = (c: number) => !isJsWhitespace(c) && !isZeroWidth(c);
 
-export function isZeroWidth(c: number): boolean {
+function isZeroWidth(c: number): boolean {
   return c === 0x200b || c === 0x200c || c === 0x200d || c === 0x2060 || c === 0xad;
 }
 
