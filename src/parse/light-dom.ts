@@ -152,8 +152,6 @@ interface TagTraits {
 }
 const tagTraits = new Map<string, TagTraits>();
 
-const P_TRAITS = traitsOf('p');
-
 function traitsOf(name: string): TagTraits {
   let t = tagTraits.get(name);
   if (t === undefined) {
@@ -163,6 +161,7 @@ function traitsOf(name: string): TagTraits {
   }
   return t;
 }
+const P_TRAITS = traitsOf('p');
 
 // Raw-text elements, chosen the way htmlparser2's tokenizer chooses them: from the first two
 // letters of the tag name, then the rest of the end sequence's name (so `<tmp>` reads as

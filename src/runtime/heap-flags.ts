@@ -1,6 +1,9 @@
-// The node flags the launchers (`bin/newspipe.js`, `npm start`, the Dockerfile) start with, and
-// a warning for a process that parses pages without them.
+// The node flags the launchers (`bin/newspipe.js`, `npm start`, the Dockerfile, docker-compose)
+// start with, and a warning for a process that parses pages without them.
 import type { Logger } from '../log.js';
+
+/** What the launchers pass to node (test/runtime/heap-flags.test.ts checks each of them). */
+export const LAUNCHER_NODE_FLAGS = '--max-semi-space-size=32 --heap-growing-percent=50';
 
 /**
  * Was node started with a young-generation size (`--max-semi-space-size`)? Parsing allocates a
@@ -15,7 +18,7 @@ export function hasYoungGenerationFlag(execArgv = process.execArgv, nodeOptions 
 export function warnWithoutHeapFlags(log: Logger): void {
   if (hasYoungGenerationFlag()) return;
   log.warn(
-    { hint: 'node --max-semi-space-size=32 --heap-growing-percent=50 …, or NODE_OPTIONS=--max-semi-space-size=32' },
+    { hint: `node ${LAUNCHER_NODE_FLAGS} …, or NODE_OPTIONS=--max-semi-space-size=32` },
     'started without --max-semi-space-size: parsing will cost 2-3x the CPU per page',
   );
 }
