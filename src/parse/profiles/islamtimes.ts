@@ -629,7 +629,10 @@ function parseInner(input: unknown, ctx: ParseContext): ParsedArticle {
     storyCode = storyCode.replace(/^0+(?=\d)/, '');
     origins.storyCode = 'label';
   }
-  const urlCode = [pageUrl, canonical, ogUrl, ldUrl].map((u) => islamTimesStoryCodeFromUrl(u)).find((x) => x) ?? null;
+  // Written out, not as [...].map().find(): that chain put this function into a deoptimisation
+  // loop (the same optimised code bailed out on one page in six).
+  const urlCode =
+    islamTimesStoryCodeFromUrl(pageUrl) || islamTimesStoryCodeFromUrl(canonical) || islamTimesStoryCodeFromUrl(ogUrl) || islamTimesStoryCodeFromUrl(ldUrl) || null;
   if (!storyCode && urlCode) {
     storyCode = urlCode;
     origins.storyCode = 'url';
@@ -926,23 +929,38 @@ function parseInner(input: unknown, ctx: ParseContext): ParsedArticle {
   }
 
   // ---- author
+  // The first of these with a name that is not the site's. Plain loops over the meta values, not
+  // `(values ?? []).map().filter()`: an empty literal and a list of strings are arrays of two
+  // kinds, and the chain over them put this function into a deoptimisation loop.
   let author: string | null = null;
   {
     const isSite = (s: string) => SITE_KEYS.has(textKey(s)) || (!!siteName && textKey(s) === textKey(siteName));
-    const cands: Array<[string[], FieldOrigin]> = [
-      [ld ? jAuthors(ld.author) : [], 'jsonld'],
-      [(hm.meta.get('author') ?? []).map((x) => normText(decodeEntities(x))), 'meta'],
-      [(hm.meta.get('article:author') ?? []).map((x) => normText(decodeEntities(x))).filter((x) => !/^https?:/i.test(x)), 'opengraph'],
-      [itemprop('author') ? [itemprop('author')!] : [], 'microdata'],
-    ];
-    for (const [list, o] of cands) {
-      const names = list.filter((x) => x && !isSite(x));
-      if (names.length) {
-        author = [...new Set(names)].join(', ');
-        origins.author = o;
-        break;
+    const fromMeta = (name: string, dropUrls: boolean): string[] => {
+      const out: string[] = [];
+      const values = hm.meta.get(name);
+      if (values) {
+        for (let i = 0; i < values.length; i++) {
+          const v = normText(decodeEntities(values[i]));
+          if (!dropUrls || !/^https?:/i.test(v)) out.push(v);
+        }
       }
-    }
+      return out;
+    };
+    const take = (list: string[], o: FieldOrigin): boolean => {
+      const names: string[] = [];
+      for (let i = 0; i < list.length; i++) if (list[i] && !isSite(list[i]) && !names.includes(list[i])) names.push(list[i]);
+      if (!names.length) return false;
+      author = names.join(', ');
+      origins.author = o;
+      return true;
+    };
+    const micro = itemprop('author');
+    void (
+      take(ld ? jAuthors(ld.author) : [], 'jsonld') ||
+      take(fromMeta('author', false), 'meta') ||
+      take(fromMeta('article:author', true), 'opengraph') ||
+      take(micro ? [micro] : [], 'microdata')
+    );
   }
 
   if (pageUrl) origins.url = 'source';
