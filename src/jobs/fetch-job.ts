@@ -8,7 +8,7 @@ import {
 } from '../fetch/index.js';
 import { archivePage, pageHistory, recordFailedPage } from '../store/pages.js';
 import { enqueueParse } from './load-job.js';
-import { parseArchivedPage, type FetchedPage, type ParseOutcome } from './parse-job.js';
+import { parseArchivedPage, parseFetchedArticle, type FetchedPage, type ParseOutcome } from './parse-job.js';
 import { finishUrl } from '../frontier/frontier.js';
 import { isArticleUrl, rulesFor } from '../sources/rules.js';
 import { jobLogger } from '../log.js';
@@ -165,6 +165,13 @@ export function createFetchStage(ctx: AppContext, opts: FetchStageOptions): Fetc
       return { status: 304 };
     }
 
+    const page: FetchedPage['page'] = {
+      origin: 'fetch', url, finalUrl: result.finalUrl, path: null, contentType: result.contentType, charset: result.charset,
+      sourceId: source.id, source, outcome: null, storyCode: null,
+    };
+    // An article is parsed before the archive write, and its text let go (see parseFetchedArticle).
+    const parsed = opts.parseInline ? parseFetchedArticle(result.text, page) : null;
+    if (parsed) result.text = '';
     const pageId = await archivePage(
       ctx.db,
       {
@@ -176,11 +183,7 @@ export function createFetchStage(ctx: AppContext, opts: FetchStageOptions): Fetc
       result.gzipped,
     );
     log.debug({ pageId, status: result.status, bytes: result.bytes, ms: Math.round(result.timings.totalMs) }, 'fetched');
-    const page: FetchedPage['page'] = {
-      origin: 'fetch', url, finalUrl: result.finalUrl, path: null, contentType: result.contentType, charset: result.charset,
-      sourceId: source.id, source, outcome: null, storyCode: null,
-    };
-    return { pageId, status: result.status, ...(await parseNext(pageId, { text: result.text, page })) };
+    return { pageId, status: result.status, ...(await parseNext(pageId, { text: result.text, page, parsed })) };
   }
 
   return {
