@@ -1,11 +1,13 @@
-#!/usr/bin/env -S node --max-semi-space-size=32 --heap-growing-percent=50
+#!/usr/bin/env -S node --max-semi-space-size=32 --heap-growing-percent=50 --v8-pool-size=1
 // The V8 flags: parsing a page allocates a few MB that die young; with V8's default 16 MB young
 // generation halves, scavenges copy half-built DOMs and promote them, and garbage collection took
 // ~17 % of a crawl's CPU (5 % with 32 MB). The old generation is let grow by 1.5x its live size
 // between full collections instead of V8's up to 4x: that is a growth factor, not a cap, and it
 // took a crawl's peak RSS from 300-390 MB to 260-270 MB for ~1 % more GC time (README:
-// Performance). Launchers that do not go through this line (npm start, docker-compose, the
-// bench) pass the same flags.
+// Performance). V8 gets one worker thread instead of four (`--v8-pool-size=1`): newspipe scales
+// by worker processes, and on 2 cores the four threads' parallel GC and compilation cost about 5 %
+// more CPU per crawled page than one thread did (README: Performance). Launchers that do not go
+// through this line (npm start, docker-compose, the bench) pass the same flags.
 // Runs the compiled CLI (npm ci builds it through the `prepare` script; `npm run build` redoes it).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -1,7 +1,7 @@
 // The worker entry points say so when node runs without the launchers' young-generation size.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { hasYoungGenerationFlag } from '../../src/runtime/heap-flags.js';
+import { hasYoungGenerationFlag, LAUNCHER_NODE_FLAGS } from '../../src/runtime/heap-flags.js';
 
 describe('hasYoungGenerationFlag', () => {
   it('finds the flag on the command line or in NODE_OPTIONS, and only there', () => {
@@ -18,6 +18,17 @@ describe('hasYoungGenerationFlag', () => {
     expect(hasYoungGenerationFlag(start.split(/\s+/))).toBe(true);
     expect(readFileSync('Dockerfile', 'utf8')).toMatch(/CMD \[[^\]]*"--max-semi-space-size=32"/);
     expect(readFileSync('docker-compose.yml', 'utf8')).toMatch(/"--max-semi-space-size=32"/);
+  });
+
+  it('every launcher passes all of LAUNCHER_NODE_FLAGS', () => {
+    const flags = LAUNCHER_NODE_FLAGS.split(' ');
+    expect(flags).toContain('--v8-pool-size=1');
+    const shebang = readFileSync('bin/newspipe.js', 'utf8').split('\n')[0].split(/\s+/);
+    const start = (JSON.parse(readFileSync('package.json', 'utf8')).scripts.start as string).split(/\s+/);
+    const execForm = (file: string) => JSON.parse(/\[\s*"node"[^\]]*\]/.exec(readFileSync(file, 'utf8'))![0]) as string[];
+    for (const args of [shebang, start, execForm('Dockerfile'), execForm('docker-compose.yml')]) {
+      for (const f of flags) expect(args).toContain(f);
+    }
   });
 });
 
