@@ -10,4 +10,4 @@ COPY seeds ./seeds
 # npm ci runs `prepare`: prisma generate + tsc build.
 RUN npm ci && npm prune --omit=dev --ignore-scripts
 ENV NODE_ENV=production
-CMD ["node", "--max-semi-space-size=32", "--heap-growing-percent=50", "--v8-pool-size=1", "bin/newspipe.js", "start"]
+CMD ["node", "--max-semi-space-size=32", "--heap-growing-percent=50", "--v8-pool-size=1", "--always-sparkplug", "bin/newspipe.js", "start"]

@@ -3,7 +3,7 @@
 import type { Logger } from '../log.js';
 
 /** What the launchers pass to node (test/runtime/heap-flags.test.ts checks each of them). */
-export const LAUNCHER_NODE_FLAGS = '--max-semi-space-size=32 --heap-growing-percent=50 --v8-pool-size=1';
+export const LAUNCHER_NODE_FLAGS = '--max-semi-space-size=32 --heap-growing-percent=50 --v8-pool-size=1 --always-sparkplug';
 
 /**
  * Was node started with a young-generation size (`--max-semi-space-size`)? Parsing allocates a
