@@ -11,11 +11,20 @@ describe('hasYoungGenerationFlag', () => {
     expect(hasYoungGenerationFlag([], '--max-old-space-size=4096')).toBe(false);
   });
 
+  // The launchers' node command lines as argument lists: bin/newspipe.js's shebang, npm start,
+  // and the exec-form commands of the Dockerfile and docker-compose.yml.
+  const execForm = (file: string) => JSON.parse(/\[\s*"node"[^\]]*\]/.exec(readFileSync(file, 'utf8'))![0]) as string[];
+  const launchers = () => ({
+    shebang: readFileSync('bin/newspipe.js', 'utf8').split('\n')[0].split(/\s+/),
+    start: (JSON.parse(readFileSync('package.json', 'utf8')).scripts.start as string).split(/\s+/),
+    dockerfile: execForm('Dockerfile'),
+    compose: execForm('docker-compose.yml'),
+  });
+
   it('every launcher passes it: bin/newspipe.js, npm start, the Dockerfile and docker-compose.yml', () => {
-    const shebang = readFileSync('bin/newspipe.js', 'utf8').split('\n')[0];
-    expect(hasYoungGenerationFlag(shebang.split(/\s+/))).toBe(true);
-    const start = JSON.parse(readFileSync('package.json', 'utf8')).scripts.start as string;
-    expect(hasYoungGenerationFlag(start.split(/\s+/))).toBe(true);
+    const { shebang, start } = launchers();
+    expect(hasYoungGenerationFlag(shebang)).toBe(true);
+    expect(hasYoungGenerationFlag(start)).toBe(true);
     expect(readFileSync('Dockerfile', 'utf8')).toMatch(/CMD \[[^\]]*"--max-semi-space-size=32"/);
     expect(readFileSync('docker-compose.yml', 'utf8')).toMatch(/"--max-semi-space-size=32"/);
   });
@@ -23,10 +32,7 @@ describe('hasYoungGenerationFlag', () => {
   it('every launcher passes all of LAUNCHER_NODE_FLAGS', () => {
     const flags = LAUNCHER_NODE_FLAGS.split(' ');
     expect(flags).toContain('--v8-pool-size=1');
-    const shebang = readFileSync('bin/newspipe.js', 'utf8').split('\n')[0].split(/\s+/);
-    const start = (JSON.parse(readFileSync('package.json', 'utf8')).scripts.start as string).split(/\s+/);
-    const execForm = (file: string) => JSON.parse(/\[\s*"node"[^\]]*\]/.exec(readFileSync(file, 'utf8'))![0]) as string[];
-    for (const args of [shebang, start, execForm('Dockerfile'), execForm('docker-compose.yml')]) {
+    for (const args of Object.values(launchers())) {
       for (const f of flags) expect(args).toContain(f);
     }
   });
