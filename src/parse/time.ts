@@ -26,23 +26,31 @@ export function isValidTimeZone(tz: string): boolean {
   }
 }
 
-/** Offsets already worked out, by zone and second: a page prints one instant in several places. */
-const offsets = new Map<string, Map<number, number>>();
+/**
+ * Offsets already worked out, by zone and UTC day: a site's pages print instants hours apart, and
+ * asking Intl for every one of them was about 1 % of a crawl's CPU. A day whose two ends have the
+ * same offset has that offset throughout (zones change offset months apart, never twice in a
+ * day); a day with a change in it is kept as null and asked of Intl at each instant.
+ */
+const offsets = new Map<string, Map<number, number | null>>();
+const DAY_MS = 86_400_000;
 
 /** Offset of `tz` from UTC at instant `utcMs`, in minutes (Tehran in 2021: +210). */
 export function zoneOffsetMinutes(tz: string, utcMs: number): number {
-  const second = Math.floor(utcMs / 1000);
+  const day = Math.floor(utcMs / DAY_MS);
   let known = offsets.get(tz);
-  const hit = known?.get(second);
-  if (hit !== undefined) return hit;
-  const offset = formatOffsetMinutes(tz, utcMs);
+  const hit = known?.get(day);
+  if (hit != null) return hit;
+  if (hit === null) return formatOffsetMinutes(tz, utcMs);
+  const first = formatOffsetMinutes(tz, day * DAY_MS);
+  const last = formatOffsetMinutes(tz, (day + 1) * DAY_MS - 1000);
   // bounded: zones and instants come from pages
   if (!known && offsets.size < 64) offsets.set(tz, (known = new Map()));
   if (known) {
-    if (known.size >= 2048) known.clear();
-    known.set(second, offset);
+    if (known.size >= 4096) known.clear();
+    known.set(day, first === last ? first : null);
   }
-  return offset;
+  return first === last ? first : formatOffsetMinutes(tz, utcMs);
 }
 
 /** zoneOffsetMinutes without the memo: what Intl says (zone transitions fall on whole seconds). */

@@ -1,12 +1,14 @@
-// zoneOffsetMinutes remembers offsets by zone and second: asked again, at a zone's transitions
+// zoneOffsetMinutes remembers offsets by zone and UTC day: asked again, at a zone's transitions
 // or anywhere else, it must answer what Intl says.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { zoneOffsetMinutes, zonedTimeToUtc } from '../../src/parse/time.js';
 
+const formats = new Map<string, Intl.DateTimeFormat>();
 function intlOffset(tz: string, utcMs: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' })
-    .formatToParts(new Date(utcMs));
+  let f = formats.get(tz);
+  if (!f) formats.set(tz, (f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' })));
+  const parts = f.formatToParts(new Date(utcMs));
   const p = Object.fromEntries(parts.filter((x) => x.type !== 'literal').map((x) => [x.type, Number(x.value)]));
   return Math.round((Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(utcMs / 1000) * 1000) / 60000);
 }
@@ -32,5 +34,27 @@ describe('zoneOffsetMinutes', () => {
       expect(zoneOffsetMinutes(tz, ms - (ms % 1000) + 999)).toBe(intlOffset(tz, ms - (ms % 1000) + 999));
       expect(zoneOffsetMinutes(tz, ms)).toBe(want);
     }), { numRuns: 3000 });
+  });
+
+  it('answers what Intl says at instants minutes apart through a year of changes, days in any order', () => {
+    // Lord Howe moves by 30 minutes, Tehran kept daylight time until 2022, 1916 London and 1883
+    // New York changed at odd times (LMT to standard time); visiting days out of order means a
+    // day's memo is made by whichever instant of it comes first.
+    const spans: Array<[string, number]> = [
+      ['America/New_York', Date.UTC(2021, 0, 1)], ['Europe/London', Date.UTC(1916, 0, 1)],
+      ['Australia/Lord_Howe', Date.UTC(2021, 0, 1)], ['Asia/Tehran', Date.UTC(2021, 0, 1)],
+      ['America/New_York', Date.UTC(1883, 0, 1)],
+    ];
+    let checked = 0;
+    for (const [tz, from] of spans) {
+      const instants: number[] = [];
+      for (let t = from; t < from + 366 * 86_400_000; t += 37 * 60_000 + 13_000) instants.push(t);
+      for (let i = instants.length - 1; i > 0; i -= 2) [instants[i], instants[i >> 1]] = [instants[i >> 1], instants[i]];
+      for (const t of instants) {
+        expect(zoneOffsetMinutes(tz, t)).toBe(intlOffset(tz, t));
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(60_000);
   });
 });

@@ -13,7 +13,6 @@
 
 import { parseDocument } from 'htmlparser2';
 import { attribute, mayHaveAttribute, parseLightDocument, textContent, type IndexedElement } from '../light-dom.js';
-import { isJsWhitespace } from '../chars.js';
 
 export { textContent };
 import type { AnyNode, Document, Element, ParentNode } from 'domhandler';
@@ -50,19 +49,22 @@ export function normText(s: string): string {
   return collapseWhitespace(s).trim();
 }
 
-/** `s.replace(WS_RE, ' ')`, returning `s` itself when nothing changes (most text on a page). */
-function collapseWhitespace(s: string): string {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 32) {
-      if (i + 1 < s.length && isSpaceCode(s.charCodeAt(i + 1))) return s.replace(WS_RE, ' ');
-    } else if (c < 33 ? c >= 9 && c <= 13 : c >= 0xa0 && isSpaceCode(c)) return s.replace(WS_RE, ' ');
-  }
-  return s;
-}
+/**
+ * What WS_RE would change: whitespace other than a plain space, a zero-width space, or a space
+ * followed by more whitespace.
+ */
+const NEEDS_COLLAPSE_RE = /[^\S ]|\u200b| [\s\u200b]/;
 
-/** The characters of WS_RE: \s and U+200B. */
-const isSpaceCode = (c: number): boolean => isJsWhitespace(c) || c === 0x200b;
+/**
+ * `s.replace(WS_RE, ' ')`, returning `s` itself when nothing changes (most text on a page).
+ * The check is a regex, not a loop over char codes: the strings here come in every V8 string
+ * representation (slices of the page, concatenations, copies, one- and two-byte), so a loop's
+ * `s.length` and `s.charCodeAt` go megamorphic in optimised code, about 8x slower per character
+ * than the regex engine's scan (measured on slices of page text).
+ */
+function collapseWhitespace(s: string): string {
+  return NEEDS_COLLAPSE_RE.test(s) ? s.replace(WS_RE, ' ') : s;
+}
 
 /** A comparison key: lowercase letters and digits only. */
 export function textKey(s: string): string {
@@ -264,7 +266,7 @@ export function buildPageView<L extends string>(
   let chromeDepth = 0;
 
   const addText = (data: string, anchor: AnchorInfo | null) => {
-    const last = segs[segs.length - 1];
+    const last = lastOf(segs);
     if (last) {
       if (last.anchor === anchor) last.text += data;
       else segs.push({ text: data, anchor });
@@ -302,8 +304,8 @@ export function buildPageView<L extends string>(
       index: lines.length,
       text,
       segs: out,
-      block: blockStack[blockStack.length - 1] ?? null,
-      heading: headingStack[headingStack.length - 1] ?? 0,
+      block: lastOf(blockStack) ?? null,
+      heading: lastOf(headingStack) ?? 0,
       chrome: chromeDepth > 0,
       linkChars,
       label: null,
@@ -323,7 +325,7 @@ export function buildPageView<L extends string>(
       const c = top.children[next[depth]++];
       if (c.type === 'text') {
         const data = (c as { data: string }).data;
-        if (data) addText(data, anchorStack[anchorStack.length - 1] ?? null);
+        if (data) addText(data, lastOf(anchorStack) ?? null);
         continue;
       }
       if (!isElement(c)) continue;
@@ -331,9 +333,9 @@ export function buildPageView<L extends string>(
       const kind = kindOf(name);
       if (kind & KIND_SKIP) continue;
       if (name === 'img') {
-        const a = anchorStack[anchorStack.length - 1];
+        const a = lastOf(anchorStack);
         const alt = a ? normText(attribute(c, 'alt') ?? '') : '';
-        if (alt) a.alts.push(alt);
+        if (a && alt) a.alts.push(alt);
         continue;
       }
       const label = labelOf[(c as IndexedElement).index];
@@ -344,8 +346,8 @@ export function buildPageView<L extends string>(
           index: lines.length,
           text: ltext,
           segs: [{ text: ltext, anchor: null }],
-          block: kind & KIND_BLOCK ? c : blockStack[blockStack.length - 1] ?? null,
-          heading: kind >> KIND_HEADING_SHIFT || (headingStack[headingStack.length - 1] ?? 0),
+          block: kind & KIND_BLOCK ? c : lastOf(blockStack) ?? null,
+          heading: kind >> KIND_HEADING_SHIFT || (lastOf(headingStack) ?? 0),
           chrome: chromeDepth > 0,
           linkChars: 0,
           label,
@@ -377,9 +379,9 @@ export function buildPageView<L extends string>(
     if (!isElement(el)) continue;
     if (kind & KIND_BLOCK) {
       flush();
-      if (blockStack[blockStack.length - 1] === el) blockStack.pop();
+      if (lastOf(blockStack) === el) blockStack.pop();
     }
-    if (el.name === 'a' && anchorStack.length && anchorStack[anchorStack.length - 1].el === el) anchorStack.pop();
+    if (el.name === 'a' && anchorStack.length && lastOf(anchorStack)!.el === el) anchorStack.pop();
     if (kind >> KIND_HEADING_SHIFT) headingStack.pop();
     if (kind & KIND_CHROME) chromeDepth--;
   }
@@ -387,13 +389,22 @@ export function buildPageView<L extends string>(
   return { doc, lines, head };
 }
 
-/** Only ASCII whitespace (the usual indentation between tags). */
+/**
+ * The last item of a stack, undefined when it is empty. Not `a[a.length - 1]`: on an empty array
+ * that reads the property "-1", which V8 serves through its megamorphic keyed-load stub (a
+ * dictionary probe on the array and its prototypes) and which made these loads slow for every
+ * text node outside a link, heading or segment.
+ */
+function lastOf<T>(a: T[]): T | undefined {
+  const n = a.length;
+  return n ? a[n - 1] : undefined;
+}
+
+const NOT_ASCII_BLANK_RE = /[^\t-\r ]/;
+
+/** Only ASCII whitespace (the usual indentation between tags). A regex for the reason in collapseWhitespace. */
 function isBlank(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c !== 32 && (c < 9 || c > 13)) return false;
-  }
-  return true;
+  return !NOT_ASCII_BLANK_RE.test(s);
 }
 
 // What pass 2 does with an element, by tag name: one lookup per element instead of several.
