@@ -564,7 +564,15 @@ function parseInner(input: unknown, ctx: ParseContext): ParsedArticle {
 
   const view = buildPageView<Label>(html, classifyLabel, mayBeLabel);
   const { head: hm, lines } = view;
-  const origins: Partial<Record<string, FieldOrigin>> = {};
+  // Every field's slot exists from the start, in one order: fields set page by page in varying
+  // orders gave the object a different hidden class from page to page, and the optimised parser
+  // was thrown away and compiled again when a page brought a new one. Unset ones are dropped at
+  // the end (definedOrigins).
+  const origins: Record<OriginField, FieldOrigin | undefined> = {
+    storyCode: undefined, url: undefined, canonicalUrl: undefined, title: undefined, lead: undefined, body: undefined,
+    author: undefined, publishedAt: undefined, modifiedAt: undefined, language: undefined, imageUrl: undefined,
+    tags: undefined, related: undefined, featured: undefined,
+  };
   // Labels printed as bare text lines (between <br>s), not as elements of their own.
   for (const l of lines) {
     if (!l.label && l.linkChars === 0 && l.text.length <= 40 && mayBeLabel(l.text)) l.label = classifyLabel(l.text);
@@ -724,7 +732,18 @@ function parseInner(input: unknown, ctx: ParseContext): ParsedArticle {
   }
 
   // ---- sections
-  const labelIdx = (kind: Label): number[] => lines.filter((l) => l.label === kind).map((l) => l.index);
+  // Line indices of each label. Built with push into fresh arrays, not filter().map(): map's
+  // arrays come holey or packed depending on the page, and the optimised parser was thrown away
+  // and compiled again (~240 ms each time) when a page brought the other kind.
+  const labelLines = new Map<Label, number[]>();
+  for (const l of lines) {
+    if (!l.label) continue;
+    const at = labelLines.get(l.label);
+    if (at) at.push(l.index);
+    else labelLines.set(l.label, [l.index]);
+  }
+  const noLines: number[] = [];
+  const labelIdx = (kind: Label): number[] => labelLines.get(kind) ?? noLines;
   const afterTitle = (arr: number[]) => arr.find((i) => i > Math.max(titleLine, codeLine)) ?? arr[0] ?? -1;
   const relatedAt = afterTitle(labelIdx('related'));
   const featuredAt = labelIdx('featured')[0] ?? -1;
@@ -864,7 +883,7 @@ function parseInner(input: unknown, ctx: ParseContext): ParsedArticle {
       [kw ? kw.flatMap((x) => splitTags(decodeEntities(x))) : [], 'meta'],
       [at ? at.flatMap((x) => splitTags(decodeEntities(x))) : [], 'opengraph'],
       [ld ? jList(ld.keywords) : [], 'jsonld'],
-      [labelIdx('tags').flatMap((i) => sectionRange(c, i).lines.flatMap((l) => l.segs.filter((s) => s.anchor).map((s) => s.text))), 'dom'],
+      [domTags(c, labelIdx('tags')), 'dom'],
     ];
     for (const [list, o] of cands) {
       const seen = new Set<string>();
@@ -967,7 +986,7 @@ function parseInner(input: unknown, ctx: ParseContext): ParsedArticle {
   else if (docUrl) origins.url = canonical ? 'meta' : ogUrl ? 'opengraph' : 'jsonld';
   const canonicalUrl = canonical ?? ogUrl ?? null;
   if (canonicalUrl) origins.canonicalUrl = canonical ? 'meta' : 'opengraph';
-  if (modifiedAt === null) delete origins.modifiedAt;
+  if (modifiedAt === null) origins.modifiedAt = undefined;
 
   return {
     storyCode,
@@ -984,7 +1003,7 @@ function parseInner(input: unknown, ctx: ParseContext): ParsedArticle {
     tags,
     related,
     featured,
-    origins,
+    origins: definedOrigins(origins),
     warnings,
   };
 }
@@ -1103,6 +1122,27 @@ function collectItems(c: Ctx, section: Section, preamble: string[] = []): Item[]
 }
 
 /** The full title among repeats: non-truncated first, then longest. */
+type OriginField =
+  | 'storyCode' | 'url' | 'canonicalUrl' | 'title' | 'lead' | 'body' | 'author' | 'publishedAt' | 'modifiedAt'
+  | 'language' | 'imageUrl' | 'tags' | 'related' | 'featured';
+
+/** The origins that were set, in the order of the article's fields. */
+function definedOrigins(all: Record<OriginField, FieldOrigin | undefined>): Partial<Record<string, FieldOrigin>> {
+  const out: Partial<Record<string, FieldOrigin>> = {};
+  for (const k in all) {
+    const o = all[k as OriginField];
+    if (o !== undefined) out[k] = o;
+  }
+  return out;
+}
+
+/** Link texts of the tags sections (the lines after each Tags label). */
+function domTags(c: Ctx, at: number[]): string[] {
+  const out: string[] = [];
+  for (const i of at) for (const l of sectionRange(c, i).lines) for (const s of l.segs) if (s.anchor) out.push(s.text);
+  return out;
+}
+
 function bestTitle(it: Item): { title: string; url: string } | null {
   const texts = it.titles.map(normText).filter((t) => t && !isNavText(t) && !dateOnlyLine(t));
   const attrs = it.anchors.flatMap((a) => [a.title ?? '', ...a.alts]).map(normText).filter((t) => t && !isNavText(t));
