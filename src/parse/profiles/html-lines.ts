@@ -57,10 +57,8 @@ const NEEDS_COLLAPSE_RE = /[^\S ]|\u200b| [\s\u200b]/;
 
 /**
  * `s.replace(WS_RE, ' ')`, returning `s` itself when nothing changes (most text on a page).
- * The check is a regex, not a loop over char codes: the strings here come in every V8 string
- * representation (slices of the page, concatenations, copies, one- and two-byte), so a loop's
- * `s.length` and `s.charCodeAt` go megamorphic in optimised code, about 8x slower per character
- * than the regex engine's scan (measured on slices of page text).
+ * The check is a regex rather than a char-code loop: about 8x faster per character on page text
+ * (chars.ts says why such loops are slow).
  */
 function collapseWhitespace(s: string): string {
   return NEEDS_COLLAPSE_RE.test(s) ? s.replace(WS_RE, ' ') : s;
@@ -73,10 +71,7 @@ export function textKey(s: string): string {
   return (/^[\x00-\x7f]*$/.test(l) ? l : l.normalize('NFKD')).replace(/[^\p{L}\p{N}]+/gu, '');
 }
 
-// Called as `charCodeAt.call(s, i)` in the loops below: their strings come in every V8
-// representation (slices of the page, concatenations, copies), so `s.charCodeAt(i)` is a
-// megamorphic load and a generic call per character in optimised code, while a call through this
-// module-level constant is inlined (about 3x faster per character, measured on page text).
+// See chars.ts: char-code loops call `charCodeAt.call(s, i)` through this module constant.
 const charCodeAt = String.prototype.charCodeAt;
 
 /** `textKey(s) === key`, most often decided without building the key (ASCII text). */
@@ -388,7 +383,7 @@ export function buildPageView<L extends string>(
       flush();
       if (lastOf(blockStack) === el) blockStack.pop();
     }
-    if (el.name === 'a' && anchorStack.length && lastOf(anchorStack)!.el === el) anchorStack.pop();
+    if (el.name === 'a' && lastOf(anchorStack)?.el === el) anchorStack.pop();
     if (kind >> KIND_HEADING_SHIFT) headingStack.pop();
     if (kind & KIND_CHROME) chromeDepth--;
   }
@@ -409,7 +404,7 @@ function lastOf<T>(a: T[]): T | undefined {
 
 const NOT_ASCII_BLANK_RE = /[^\t-\r ]/;
 
-/** Only ASCII whitespace (the usual indentation between tags). A regex for the reason in collapseWhitespace. */
+/** Only ASCII whitespace (the usual indentation between tags). A regex, as in collapseWhitespace. */
 function isBlank(s: string): boolean {
   return !NOT_ASCII_BLANK_RE.test(s);
 }
