@@ -37,20 +37,22 @@ const DAY_MS = 86_400_000;
 
 /** Offset of `tz` from UTC at instant `utcMs`, in minutes (Tehran in 2021: +210). */
 export function zoneOffsetMinutes(tz: string, utcMs: number): number {
-  const day = Math.floor(utcMs / DAY_MS);
   let known = offsets.get(tz);
-  const hit = known?.get(day);
-  if (hit != null) return hit;
-  if (hit === null) return formatOffsetMinutes(tz, utcMs);
-  const first = formatOffsetMinutes(tz, day * DAY_MS);
-  const last = formatOffsetMinutes(tz, (day + 1) * DAY_MS - 1000);
-  // bounded: zones and instants come from pages
-  if (!known && offsets.size < 64) offsets.set(tz, (known = new Map()));
-  if (known) {
-    if (known.size >= 4096) known.clear();
-    known.set(day, first === last ? first : null);
+  if (!known) {
+    // bounded: zones come from pages. Past the bound, one Intl call per instant, not the memo's
+    // two per day.
+    if (offsets.size >= 64) return formatOffsetMinutes(tz, utcMs);
+    offsets.set(tz, (known = new Map()));
   }
-  return first === last ? first : formatOffsetMinutes(tz, utcMs);
+  const day = Math.floor(utcMs / DAY_MS);
+  let offset = known.get(day);
+  if (offset === undefined) {
+    const first = formatOffsetMinutes(tz, day * DAY_MS);
+    offset = first === formatOffsetMinutes(tz, (day + 1) * DAY_MS - 1000) ? first : null;
+    if (known.size >= 4096) known.clear();
+    known.set(day, offset);
+  }
+  return offset ?? formatOffsetMinutes(tz, utcMs);
 }
 
 /** zoneOffsetMinutes without the memo: what Intl says (zone transitions fall on whole seconds). */
