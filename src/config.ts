@@ -64,6 +64,12 @@ export const configSchema = z.object({
    */
   // Checked by the server (length, characters) so that a bad value is never echoed in an error.
   NEWSPIPE_TOKEN: z.string().optional(),
+  /**
+   * What the queue board (/admin/queues) may change: `safe` (retry, promote, remove jobs; pause
+   * and resume queues), `none` (look only) or `all` (bull-board's every action, adding jobs and
+   * editing their data included; such jobs still run with an API-submitted URL's limits).
+   */
+  NEWSPIPE_BOARD_WRITE: z.enum(['none', 'safe', 'all']).default('safe'),
 });
 
 export type Config = z.infer<typeof configSchema>;

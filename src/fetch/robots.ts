@@ -184,6 +184,8 @@ export function createRobotsCache(options: RobotsCacheOptions): RobotsCache {
       if (err instanceof FetchError && (err.code === 'too-many-redirects' || err.code === 'redirect-loop')) {
         return { status: 'allow-all', cause: err.code };
       }
+      // The host itself may not be reached: that is the page's answer too, and it will not change.
+      if (err instanceof FetchError && err.code === 'blocked-address') throw err;
       const code = err instanceof FetchError ? err.code : ((err as { code?: string }).code ?? 'error');
       return { status: 'unavailable', cause: code };
     }

@@ -165,9 +165,15 @@ export async function submitUrls(
       else res.duplicate++;
     });
   }
-  const jobs = admit.map((s) => ({
+  // Only scopes that may reach private addresses need a mark (callers pass a job's scope
+  // after trustedScope, so an unmarked job cannot have its links marked here).
+  const marks = scope.external ? null : await Promise.all(admit.map((s) => ctx.signer.sign('fetch', s.norm, runId)));
+  const jobs = admit.map((s, i) => ({
     name: QUEUE.fetch,
-    data: { url: s.norm, sourceKey: s.source.key, runId, depth: s.depth, scope, site: s.site, ...(s.listing ? { listing: s.listing } : {}) } as FetchJob,
+    data: {
+      url: s.norm, sourceKey: s.source.key, runId, depth: s.depth, scope, site: s.site,
+      ...(s.listing ? { listing: s.listing } : {}), ...(marks ? { mark: marks[i] } : {}),
+    } as FetchJob,
     // Listing and other navigation pages go to the front of the queue (LIFO), articles to the
     // back: a listing's next page is found only by fetching this one, so behind a queue of the
     // articles it led to, each hop of the listing would wait for all of them, and a site's

@@ -13,6 +13,7 @@ import { finishUrl } from '../frontier/frontier.js';
 import { isArticleUrl, rulesFor } from '../sources/rules.js';
 import { jobLogger } from '../log.js';
 import { observeFetch } from '../runtime/metrics.js';
+import { trustedScope } from '../queues/trust.js';
 
 interface Mode {
   client: HttpClient;
@@ -74,7 +75,9 @@ export function createFetchStage(ctx: AppContext, opts: FetchStageOptions): Fetc
   const retry = createRetryPolicy({ baseMs: c.NEWSPIPE_RETRY_BASE_MS, maxAttempts: c.NEWSPIPE_FETCH_ATTEMPTS });
 
   async function handle(job: Job<FetchJob>, token?: string, signal?: AbortSignal) {
-    const { url, runId, depth, scope, site, listing } = job.data;
+    const { url, runId, depth, site, listing } = job.data;
+    // A job newspipe did not queue itself is held to what an API-submitted URL may do.
+    const scope = trustedScope(job.data.scope, job.data.scope.external === true || (await ctx.signer.verify(job.data.mark, 'fetch', url, runId)));
     const source = (job.data.sourceKey ? await ctx.sources.byKeyOrNull(job.data.sourceKey) : null) ?? (await ctx.sources.ensureForHost(url));
     const log = jobLogger(ctx.log, { id: job.id, queue: 'fetch' }, { url, source: source.key });
     const m = scope.external ? external : internal;

@@ -12,6 +12,9 @@ export async function handleLoadJob(ctx: AppContext, job: Job<LoadJob>): Promise
   const { root, path: file, sourceKey, runId } = job.data;
   const log = jobLogger(ctx.log, { id: job.id, queue: 'load' }, { path: file, source: sourceKey });
   const allowedRoots = ctx.config.NEWSPIPE_LOAD_ROOTS.split(',').map((s) => s.trim()).filter(Boolean);
+  // The folder the user named counts only when newspipe itself queued the job; otherwise the
+  // file must lie under a folder of this worker's own configuration.
+  const rootTrusted = await ctx.signer.verify(job.data.mark, 'load', root, file);
   const source = sourceKey ? await ctx.sources.byKeyOrNull(sourceKey) : null;
 
   const fail = async (reason: string): Promise<never> => {
@@ -32,9 +35,10 @@ export async function handleLoadJob(ctx: AppContext, job: Job<LoadJob>): Promise
     }
   }
 
+  if (!rootTrusted && !allowedRoots.length) return fail(`${file}: load job not queued by newspipe, and NEWSPIPE_LOAD_ROOTS names no folder it may read`);
   let raw: Buffer;
   try {
-    raw = await readPageFile(root, file, { maxBytes: ctx.config.NEWSPIPE_MAX_FILE_BYTES, allowedRoots });
+    raw = await readPageFile(rootTrusted ? root : null, file, { maxBytes: ctx.config.NEWSPIPE_MAX_FILE_BYTES, allowedRoots });
   } catch (err) {
     if (err instanceof LoadPathError) return fail(err.message);
     throw err; // an I/O hiccup: let BullMQ retry
@@ -52,6 +56,8 @@ export async function handleLoadJob(ctx: AppContext, job: Job<LoadJob>): Promise
 }
 
 export async function enqueueParse(ctx: AppContext, data: ParseJob): Promise<void> {
+  // The caller's scope is already what it may use (trustedScope), so it is marked as it is.
+  const mark = data.scope && !data.scope.external ? await ctx.signer.sign('parse', data.pageId, data.runId) : undefined;
   // The page id makes the job id: queuing the same page twice gives one job.
-  await ctx.queues.parse.add('parse', data, { jobId: `page-${data.pageId}${data.reparse ? `-r${Date.now()}` : ''}` });
+  await ctx.queues.parse.add('parse', mark ? { ...data, mark } : data, { jobId: `page-${data.pageId}${data.reparse ? `-r${Date.now()}` : ''}` });
 }

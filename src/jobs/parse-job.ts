@@ -4,6 +4,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import path from 'node:path';
 import type { AppContext } from '../runtime/context.js';
+import { trustedScope } from '../queues/trust.js';
 import type { ArticleOutcome, ParseJob } from '../queues/jobs.js';
 import { decodeBody, decodeWith } from '../fetch/charset.js';
 import { isTextPage, parsePage, ParseError, type ParsedArticle } from '../parse/index.js';
@@ -77,7 +78,10 @@ export function parseFetchedArticle(text: string, page: FetchedPage['page']): Pa
 }
 
 export async function handleParseJob(ctx: AppContext, job: Job<ParseJob>): Promise<ParseOutcome> {
-  return parseArchivedPage(ctx, { id: job.id, queue: 'parse', data: job.data });
+  const d = job.data;
+  // A job newspipe did not queue itself cannot have its links fetched as internal URLs.
+  const scope = trustedScope(d.scope, !d.scope || d.scope.external === true || (await ctx.signer.verify(d.mark, 'parse', d.pageId, d.runId)));
+  return parseArchivedPage(ctx, { id: job.id, queue: 'parse', data: scope === d.scope ? d : { ...d, scope } });
 }
 
 /**

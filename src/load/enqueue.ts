@@ -10,10 +10,12 @@ export async function enqueueLoad(ctx: AppContext, paths: string[], opts: { sour
   await ctx.runs.add(runId, 'total', files.length);
   const BATCH = 500;
   for (let i = 0; i < files.length; i += BATCH) {
+    const batch = files.slice(i, i + BATCH);
+    const marks = await Promise.all(batch.map((f) => ctx.signer.sign('load', f.root, f.path)));
     await ctx.queues.load.addBulk(
-      files.slice(i, i + BATCH).map((f, j) => ({
+      batch.map((f, j) => ({
         name: QUEUE.load,
-        data: { root: f.root, path: f.path, sourceKey: opts.sourceKey, runId } satisfies LoadJob,
+        data: { root: f.root, path: f.path, sourceKey: opts.sourceKey, runId, mark: marks[j] } satisfies LoadJob,
         opts: { jobId: `load-${runId}-${i + j}` },
       })),
     );

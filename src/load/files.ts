@@ -58,23 +58,25 @@ function isInside(child: string, parent: string): boolean {
 }
 
 /**
- * Reads `file`, refusing anything whose real location (symlinks resolved) is outside `root`,
- * or outside every folder in `allowedRoots` when that list is not empty.
+ * Reads `file`, refusing anything whose real location (symlinks resolved) is outside `root`
+ * (when given), or outside every folder in `allowedRoots` when that list is not empty. With
+ * neither, nothing is read.
  */
 export async function readPageFile(
-  root: string,
+  root: string | null,
   file: string,
   opts: { maxBytes: number; allowedRoots?: string[] },
 ): Promise<Buffer> {
-  let realRoot: string;
+  if (root === null && !opts.allowedRoots?.length) throw new LoadPathError(`${file}: no folder it may be read from`);
+  let realRoot: string | null;
   let real: string;
   try {
-    realRoot = await realpath(root);
+    realRoot = root === null ? null : await realpath(root);
     real = await realpath(file);
   } catch {
     throw new LoadPathError(`${file}: no such file`);
   }
-  if (!isInside(real, realRoot)) throw new LoadPathError(`${file}: resolves to ${real}, outside ${realRoot}`);
+  if (realRoot !== null && !isInside(real, realRoot)) throw new LoadPathError(`${file}: resolves to ${real}, outside ${realRoot}`);
   if (opts.allowedRoots?.length) {
     const allowed = await Promise.all(opts.allowedRoots.map((r) => realpath(r).catch(() => path.resolve(r))));
     if (!allowed.some((a) => isInside(real, a))) throw new LoadPathError(`${file}: outside the allowed folders (NEWSPIPE_LOAD_ROOTS)`);

@@ -22,6 +22,8 @@ export interface LoadJob {
   path: string;
   sourceKey?: string;
   runId?: string;
+  /** Set by newspipe's own enqueue paths (queues/trust.ts); without it `root` is not trusted. */
+  mark?: string;
 }
 
 /** The limits of one crawl, carried by each of its jobs so any worker process can apply them. */
@@ -56,6 +58,8 @@ export interface ParseJob {
   listing?: ListingPosition;
   /** The run's `fetched` counter is added when the URL is finished (with its outcome, once). */
   countFetch?: boolean;
+  /** Set by newspipe's own enqueue paths (queues/trust.ts); without it the scope is external. */
+  mark?: string;
 }
 
 export interface FetchJob {
@@ -67,6 +71,8 @@ export interface FetchJob {
   scope: CrawlScope;
   site?: string;
   listing?: ListingPosition;
+  /** Set by newspipe's own enqueue paths (queues/trust.ts); without it the scope is external. */
+  mark?: string;
 }
 
 /** Where a page stands in the walk of an entry point: its page number and the entry's limit. */

@@ -6,6 +6,7 @@ import { createDb, type Db } from '../store/db.js';
 import { SourceCache } from '../store/sources.js';
 import { closeQueues, createQueues, createRedis, type Queues } from '../queues/connection.js';
 import { RunTracker } from '../queues/runs.js';
+import { JobSigner } from '../queues/trust.js';
 
 export interface AppContext {
   config: Config;
@@ -16,6 +17,8 @@ export interface AppContext {
   queues: Queues;
   runs: RunTracker;
   sources: SourceCache;
+  /** Marks the jobs newspipe itself queues (queues/trust.ts). */
+  signer: JobSigner;
 }
 
 export function createContext(config: Config, log: Logger): AppContext {
@@ -31,6 +34,7 @@ export function createContext(config: Config, log: Logger): AppContext {
     queues,
     runs: new RunTracker(redis, config.NEWSPIPE_QUEUE_PREFIX),
     sources: new SourceCache(db),
+    signer: new JobSigner(redis, config.NEWSPIPE_QUEUE_PREFIX),
   };
 }
 

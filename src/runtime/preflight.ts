@@ -37,13 +37,24 @@ export async function checkRedis(redisUrl: string): Promise<void> {
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 3000 });
   redis.on('error', () => {});
   try {
-    await redis.connect();
-    await redis.ping();
-  } catch (err) {
-    throw new ServiceUnavailableError(
-      `cannot reach Redis at ${where(redisUrl)} (${(err as Error).message}); ` +
-        'start it with `docker compose up -d redis` or your local install (`redis-server --daemonize yes`), or set REDIS_URL',
-    );
+    try {
+      await redis.connect();
+      await redis.ping();
+    } catch (err) {
+      throw new ServiceUnavailableError(
+        `cannot reach Redis at ${where(redisUrl)} (${(err as Error).message}); ` +
+          'start it with `docker compose up -d redis` or your local install (`redis-server --daemonize yes`), or set REDIS_URL',
+      );
+    }
+    // ioredis reports a failed SELECT only as an 'error' event and goes on in database 0, which
+    // may be someone else's: ask for the database once more, where the answer can be seen.
+    const db = redis.options.db ?? 0;
+    await redis.select(db).catch((err: Error) => {
+      throw new ServiceUnavailableError(
+        `Redis at ${where(redisUrl)} has no database ${db} (${err.message}); ` +
+          'REDIS_URL must name a database index below the server\'s `databases` setting (16 by default)',
+      );
+    });
   } finally {
     redis.disconnect();
   }

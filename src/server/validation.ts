@@ -63,9 +63,16 @@ export const zodValidatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, h
 // Shared pieces of request schemas.
 
 /** `2024-05-01` or a full ISO date-time; `until` dates mean the end of that day. */
-export const isoDateOrTime = z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
-  error: 'must be a date (YYYY-MM-DD) or an ISO date-time (2024-05-01T12:00:00Z)',
-});
+export const isoDateOrTime = z
+  .union([z.iso.datetime({ offset: true }), z.iso.date()], {
+    error: 'must be a date (YYYY-MM-DD) or an ISO date-time (2024-05-01T12:00:00Z)',
+  })
+  // Postgres and Prisma take years 1..9999, and no news is older than the printing press.
+  .refine((v) => Number(v.slice(0, 4)) >= 1000, 'must be in the years 1000 to 9999');
+
+/** A free-text query parameter: Postgres text cannot hold a NUL character, so it is refused here. */
+export const textParam = (max: number) =>
+  z.string().min(1, 'must not be empty').max(max, `at most ${max} characters`).refine((v) => !v.includes('\0'), 'must not contain a NUL character (%00)');
 
 export function startOf(v: string | undefined): Date | undefined {
   if (!v) return undefined;

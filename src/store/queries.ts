@@ -62,12 +62,18 @@ export function toArticleRecord(r: ArticleRow): ArticleRecord {
   };
 }
 
+/** `q` is a substring: Prisma's `contains` is a LIKE, so its wildcards and escape are escaped. */
+function likeLiteral(s: string): string {
+  return s.replace(/[\\%_]/g, '\\$&');
+}
+
 function where(f: ArticleFilter) {
+  const q = f.q ? likeLiteral(f.q) : undefined;
   return {
     ...(f.source ? { source: { key: f.source } } : {}),
     ...(f.since || f.until ? { publishedAt: { ...(f.since ? { gte: f.since } : {}), ...(f.until ? { lte: f.until } : {}) } } : {}),
-    ...(f.q
-      ? { OR: [{ title: { contains: f.q, mode: 'insensitive' as const } }, { body: { contains: f.q, mode: 'insensitive' as const } }] }
+    ...(q
+      ? { OR: [{ title: { contains: q, mode: 'insensitive' as const } }, { body: { contains: q, mode: 'insensitive' as const } }] }
       : {}),
   };
 }

@@ -137,6 +137,14 @@ describe('newspipe CLI', () => {
     expect(redis.code).toBe(1);
     expect(redis.stderr).toMatch(/cannot reach Redis at 127\.0\.0\.1:1/);
 
+    // a database the server does not have: refused, not run against database 0
+    for (const cmd of [['stats'], ['work']]) {
+      const db = await run(cmd, { REDIS_URL: 'redis://127.0.0.1:6379/20' });
+      expect(db.code, cmd[0]).toBe(1);
+      expect(db.stderr.trim().split('\n'), cmd[0]).toHaveLength(1);
+      expect(db.stderr).toMatch(/Redis at 127\.0\.0\.1:6379 has no database 20 \(ERR DB index is out of range\)/);
+    }
+
     const missing = await run(['load', '/definitely/not/here']);
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim()).toBe('newspipe: /definitely/not/here: no such file or folder');

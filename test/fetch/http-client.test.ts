@@ -1,7 +1,7 @@
 import zlib from 'node:zlib';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpClient, FetchError, type FetchOk, type HttpClient } from '../../src/fetch/index.js';
+import { createHttpClient, createRobotsCache, FetchError, type FetchOk, type HttpClient } from '../../src/fetch/index.js';
 import { rejectionOf, sleep, startServer, type TestServer } from './helpers.js';
 import { decompressContent } from '../../src/store/pages.js';
 
@@ -464,6 +464,26 @@ describe('address guard in the client', () => {
       expect(server.requests.length).toBe(before);
     } finally {
       await c.close();
+    }
+  });
+
+  it('with robots.txt checked first, a rebound name is still blocked-address (permanent), not "robots unavailable"', async () => {
+    const resolveAll = async () => [{ address: '127.0.0.1', family: 4 as const }];
+    const plain = createHttpClient({ resolveAll });
+    const robots = createRobotsCache({ fetchText: (u) => plain.fetchText(u), userAgent: 'TestBot/1.0' });
+    const c = createHttpClient({ resolveAll, robots });
+    try {
+      const before = server.requests.length;
+      for (let i = 0; i < 2; i++) {
+        const err = await rejectionOf(c.fetchPage(`http://news.example.test:${server.port}/plain`));
+        expect(err.code).toBe('blocked-address');
+        expect(err.retryable).toBe(false);
+        expect(err.message).toMatch(/resolves to 127\.0\.0\.1/);
+      }
+      expect(server.requests.length).toBe(before);
+    } finally {
+      await c.close();
+      await plain.close();
     }
   });
 

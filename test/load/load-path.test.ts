@@ -134,7 +134,9 @@ describe('load path', () => {
     // The walker skips symlinks; a job naming the link directly is refused by the worker.
     const run = await enqueueLoad(ctx, [inside]);
     expect(run.files).toBe(0);
-    await ctx.queues.load.add('load', { root: inside, path: path.join(inside, 'link.txt'), runId: 'symlinktest' });
+    // Signed as newspipe's own enqueue would: the root is trusted, the link still must not leave it.
+    const linkPath = path.join(inside, 'link.txt');
+    await ctx.queues.load.add('load', { root: inside, path: linkPath, runId: 'symlinktest', mark: await ctx.signer.sign('load', inside, linkPath) });
     await ctx.runs.add('symlinktest', 'total', 1);
     const counts = await waitForRun(ctx.runs, 'symlinktest', (c) => c.failed + c.new + c.unchanged + c.updated >= 1, () => {}, 50);
     expect(counts.failed).toBe(1);

@@ -385,7 +385,8 @@ describe('bad input from disk through the workers', () => {
     const viaCli = await ctx.db.page.findFirst({ where: { path: secret }, orderBy: { id: 'desc' } });
     expect(viaCli!.error).toMatch(/outside the allowed folders/);
     // A job naming the link inside the allowed root: the link is followed, and refused.
-    await ctx.queues.load.add('load', { root: path.join(dir, 'allowed'), path: link, runId: 'crafted-symlink' });
+    const root = path.join(dir, 'allowed');
+    await ctx.queues.load.add('load', { root, path: link, runId: 'crafted-symlink', mark: await ctx.signer.sign('load', root, link) });
     await ctx.runs.add('crafted-symlink', 'total', 1);
     await waitFor('the crafted job to fail', async () => (await ctx.runs.counts('crafted-symlink')).failed === 1, 30_000);
     const crafted = await ctx.db.page.findFirst({ where: { path: link }, orderBy: { id: 'desc' } });

@@ -109,12 +109,54 @@ describe('GET /api/v1/articles', () => {
     ['source=Not%20A%20Key', /query\.source/],
     ['colour=red', /query: Unrecognized key: "colour"/i],
     ['q=<201 characters>', /query\.q: at most 200/],
+    ['q=%00', /query\.q: must not contain a NUL character/],
+    ['since=0000-01-01', /query\.since: must be in the years 1000 to 9999/],
+    ['until=0999-12-31T00:00:00Z', /query\.until: must be in the years 1000 to 9999/],
   ])('refuses %s with 400 and the reason', async (qs, message) => {
     const r = await request(`${api}/articles?${qs.replace('<201 characters>', 'x'.repeat(201))}`);
     expect(r.status).toBe(400);
     expect(r.body.error).toBe('bad request');
     expect(r.body.message).toMatch(message);
     expect(r.body.issues.length).toBeGreaterThan(0);
+  });
+});
+
+describe('text and dates that Postgres would refuse', () => {
+  it('gives 400 with the reason on the failed-pages API and the dashboard too', async () => {
+    for (const qs of ['url=%00', 'prefix=%00']) {
+      const r = await request(`${api}/pages/failed?${qs}`);
+      expect(r.status, qs).toBe(400);
+      expect(r.body.message, qs).toMatch(/must not contain a NUL character/);
+    }
+    for (const path of ['/articles?q=%00', '/articles?since=0000-01-01', '/pages/failed?url=%00']) {
+      const r = await request(`${server.url}${path}`, { headers: { accept: 'text/html' } });
+      expect(r.status, path).toBe(400);
+      expect(r.text, path).toMatch(/NUL character|years 1000 to 9999/);
+    }
+    const early = await request(`${api}/articles?source=${SOURCE}&since=1000-01-01`);
+    expect(early.status).toBe(200);
+    expect(early.body.total).toBe(10);
+  });
+
+  it('matches % and _ in q as themselves, not as wildcards', async () => {
+    const src = await ctx.db.source.findUniqueOrThrow({ where: { key: SOURCE } });
+    const base = { tags: [], related: [], featured: [], origins: {}, warnings: [], body: ['A paragraph long enough to be a body of an article.'] };
+    await storeArticle(ctx.db, src.id, { ...base, storyCode: 'like-1', title: 'Rates rise 10% in Qwzx', url: 'https://example.com/like-1' }, null);
+    await storeArticle(ctx.db, src.id, { ...base, storyCode: 'like-2', title: 'Rates rise 100 in Qwzx', url: 'https://example.com/like-2' }, null);
+    await storeArticle(ctx.db, src.id, { ...base, storyCode: 'like-3', title: 'Qwzx a_b case', url: 'https://example.com/like-3' }, null);
+    await storeArticle(ctx.db, src.id, { ...base, storyCode: 'like-4', title: 'Qwzx axb case', url: 'https://example.com/like-4' }, null);
+    const codes = async (q: string) => (await request(`${api}/articles?source=${SOURCE}&q=${encodeURIComponent(q)}`)).body.items.map((a: { storyCode: string }) => a.storyCode).sort();
+    try {
+      expect(await codes('10% in qwzx')).toEqual(['like-1']);
+      expect(await codes('qwzx a_b')).toEqual(['like-3']);
+      expect(await codes('Qwzx')).toEqual(['like-1', 'like-2', 'like-3', 'like-4']);
+      expect(await codes('%')).toContain('like-1');
+      expect(await codes('%')).not.toContain('like-2');
+      expect(await codes('_')).not.toContain('like-4');
+      expect(await codes('\\')).toEqual([]);
+    } finally {
+      await ctx.db.article.deleteMany({ where: { sourceId: src.id, storyCode: { startsWith: 'like-' } } });
+    }
   });
 });
 

@@ -4,13 +4,13 @@ import { z } from 'zod';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ServerEnv } from '../app.js';
 import { getArticle, searchArticles } from '../data.js';
-import { endOf, HttpError, isoDateOrTime, sourceKey, startOf, zodSchema } from '../validation.js';
+import { endOf, HttpError, isoDateOrTime, sourceKey, startOf, textParam, zodSchema } from '../validation.js';
 
 export const MAX_PAGE = 100;
 
 export const articleQuerySchema = z
   .object({
-    q: z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters').optional().describe('words in the title or body (case-insensitive substring)'),
+    q: z.string().trim().pipe(textParam(200)).optional().describe('words in the title or body (case-insensitive substring)'),
     source: sourceKey.optional().describe('source key'),
     since: isoDateOrTime.optional().describe('published at or after (YYYY-MM-DD or ISO date-time)'),
     until: isoDateOrTime.optional().describe('published at or before (a date means the end of that day, UTC)'),

@@ -3,13 +3,13 @@ import { z } from 'zod';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ServerEnv } from '../app.js';
 import { failedPages, failureGroups } from '../data.js';
-import { pageParams, sourceKey, zodSchema } from '../validation.js';
+import { pageParams, sourceKey, textParam, zodSchema } from '../validation.js';
 
 export const failedQuerySchema = z
   .object({
-    prefix: z.string().min(1).max(200).optional().describe('start of the error, before the first ":" (see `groups`)'),
+    prefix: textParam(200).optional().describe('start of the error, before the first ":" (see `groups`)'),
     source: sourceKey.optional(),
-    url: z.string().min(1).max(4096).optional().describe('only the failures of this URL (or saved file path)'),
+    url: textParam(4096).optional().describe('only the failures of this URL (or saved file path)'),
     ...pageParams(500, 100),
   })
   .strict();
