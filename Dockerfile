@@ -10,4 +10,7 @@ COPY seeds ./seeds
 # npm ci runs `prepare`: prisma generate + tsc build.
 RUN npm ci && npm prune --omit=dev --ignore-scripts
 ENV NODE_ENV=production
-CMD ["node", "--max-semi-space-size=32", "--heap-growing-percent=50", "--v8-pool-size=1", "--always-sparkplug", "bin/newspipe.js", "start"]
+# Not root: the image's node user owns nothing but what it needs to read.
+USER node
+# The shebang of bin/newspipe.js holds the node flags (one place for them).
+CMD ["./bin/newspipe.js", "start"]

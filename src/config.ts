@@ -17,6 +17,19 @@ const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
   .transform((v) => v === '1' || v === 'true' || v === 'yes');
 
+export const DEFAULT_MAX_PAGE_BYTES = 8 * 1024 * 1024;
+/**
+ * Highest NEWSPIPE_MAX_PAGE_BYTES accepted: the smallest size cap of the parsers (the islamtimes
+ * profile's 10 Mi characters), so that a page the configured limit lets in is never refused by a
+ * parser for its size, whatever the limit is set to.
+ */
+export const MAX_PAGE_BYTES_CEILING = 10 * 1024 * 1024;
+
+/** Former names still read when the current one is not set: current name -> former name. */
+const FORMER_NAMES: Record<string, string> = {
+  NEWSPIPE_MAX_PAGE_BYTES: 'NEWSPIPE_MAX_FILE_BYTES',
+};
+
 export const configSchema = z.object({
   DATABASE_URL: urlWith(['postgresql:', 'postgres:']).default('postgresql://postgres@127.0.0.1:5432/newspipe'),
   REDIS_URL: urlWith(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
@@ -48,12 +61,16 @@ export const configSchema = z.object({
   /** Let URLs submitted from outside (the API) reach private, loopback and link-local addresses. */
   NEWSPIPE_ALLOW_PRIVATE_URLS: bool.default(false),
   NEWSPIPE_FETCH_TIMEOUT_MS: intFrom(1000, 600_000).default(30_000),
+  /** Compressed bytes a fetch may download; the decoded page is held to NEWSPIPE_MAX_PAGE_BYTES. */
   NEWSPIPE_MAX_BODY_BYTES: intFrom(1024, 1 << 30).default(10 * 1024 * 1024),
   /** Attempts per URL for retryable failures (network, 5xx, 429). */
   NEWSPIPE_FETCH_ATTEMPTS: intFrom(1, 20).default(5),
   NEWSPIPE_RETRY_BASE_MS: intFrom(10, 600_000).default(1000),
-  /** Largest saved page `load` accepts, bytes. */
-  NEWSPIPE_MAX_FILE_BYTES: intFrom(1024, 1 << 30).default(20 * 1024 * 1024),
+  /**
+   * Largest page, in bytes as stored (decoded): a loaded file, a fetched body, what the parser
+   * takes. Checked before anything is read further or archived. Also read as NEWSPIPE_MAX_FILE_BYTES.
+   */
+  NEWSPIPE_MAX_PAGE_BYTES: intFrom(1024, MAX_PAGE_BYTES_CEILING).default(DEFAULT_MAX_PAGE_BYTES),
   NEWSPIPE_PRETTY_LOGS: bool.optional(),
   /** Dashboard and HTTP API (`newspipe serve`, `npm start`): interface and port. */
   NEWSPIPE_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
@@ -84,14 +101,22 @@ export class ConfigError extends Error {
 /** Reads and validates the configuration; throws ConfigError listing every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const input: Record<string, string> = {};
+  // The variable each value came from, so an error names the one the user set.
+  const setAs: Record<string, string> = {};
   for (const key of Object.keys(configSchema.shape)) {
-    const v = env[key];
-    if (v !== undefined && v !== '') input[key] = v;
+    const name = [key, FORMER_NAMES[key]].find((n) => n !== undefined && env[n] !== undefined && env[n] !== '');
+    if (name !== undefined) {
+      input[key] = env[name]!;
+      setAs[key] = name;
+    }
   }
   const result = configSchema.safeParse(input);
   if (!result.success) {
     throw new ConfigError(
-      result.error.issues.map((i) => `${i.path.join('.')}=${JSON.stringify(input[String(i.path[0])] ?? '')} ${i.message}`),
+      result.error.issues.map((i) => {
+        const key = String(i.path[0]);
+        return `${[setAs[key] ?? key, ...i.path.slice(1)].join('.')}=${JSON.stringify(input[key] ?? '')} ${i.message}`;
+      }),
     );
   }
   return result.data;

@@ -1,5 +1,7 @@
 // pino JSON logs; pretty only when stderr is a terminal (or NEWSPIPE_PRETTY_LOGS=1).
 import pino, { type Logger } from 'pino';
+import { prettyFactory } from 'pino-pretty';
+import { terminal } from './terminal.js';
 
 export type { Logger };
 
@@ -8,14 +10,21 @@ let root: Logger | undefined;
 export function createLogger(opts: { level?: string; pretty?: boolean } = {}): Logger {
   const pretty = opts.pretty ?? Boolean(process.stderr.isTTY);
   const level = opts.level ?? process.env.LOG_LEVEL ?? 'info';
-  if (pretty) {
-    return pino({
-      level,
-      transport: { target: 'pino-pretty', options: { destination: 2, colorize: true, translateTime: 'SYS:HH:MM:ss' } },
-    });
-  }
+  if (pretty) return pino({ level }, { write: (line: string) => terminal.above(prettyLine(line)) });
   return pino({ level, base: { pid: process.pid } }, pino.destination({ dest: 2, sync: false }));
 }
+
+// One line per record on a terminal: time, level, queue and job, message, url, then the rest.
+const prettyLine = (() => {
+  const format = prettyFactory({
+    colorize: Boolean(process.stderr.isTTY),
+    singleLine: true,
+    translateTime: 'SYS:HH:MM:ss',
+    ignore: 'pid,hostname,queue,jobId,url,source',
+    messageFormat: '{if queue}{queue}#{jobId} {end}{msg}{if url} {url}{end}{if source} [{source}]{end}',
+  });
+  return (line: string) => format(line);
+})();
 
 /** The process-wide logger; set once by the CLI, created on first use otherwise. */
 export function logger(): Logger {

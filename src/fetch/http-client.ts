@@ -6,9 +6,9 @@
 import { Agent, request, type Dispatcher } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
 import { checkUrl, createGuardedLookup, type ResolveAll } from './address-guard.js';
-import { abandonBody, readBody } from './body.js';
+import { abandonBody, parseContentEncoding, readBody } from './body.js';
 import { decodeBody, parseContentType, type CharsetSource } from './charset.js';
-import { FetchError, isRetryableStatus } from './errors.js';
+import { FetchError, isRetryableStatus, type FetchErrorCode } from './errors.js';
 import { parseRetryAfter } from './retry.js';
 
 export const DEFAULT_ACCEPT_CONTENT_TYPES: readonly string[] = [
@@ -24,7 +24,13 @@ export const DEFAULT_USER_AGENT = 'NewspipeBot/0.1 (+https://github.com/newspipe
 
 /** Anything that can answer "may we fetch this URL?" (see robots.ts). */
 export interface RobotsGate {
-  check(url: string): Promise<{ allowed: boolean; /** true when robots.txt itself was unavailable */ temporary?: boolean }>;
+  check(url: string): Promise<{
+    allowed: boolean;
+    /** true when robots.txt itself was unavailable */
+    temporary?: boolean;
+    /** why it was unavailable: an HTTP status, or `code: message` of the failed fetch */
+    cause?: string;
+  }>;
 }
 
 export interface HttpClientOptions {
@@ -46,7 +52,7 @@ export interface HttpClientOptions {
   totalTimeoutMs?: number;
   /** Raw (compressed) bytes. Default 10 MB. */
   maxBodyBytes?: number;
-  /** Bytes after Content-Encoding is undone. Default 20 MB. */
+  /** Bytes after Content-Encoding is undone; an unencoded body is held to it as received. Default 20 MB. */
   maxDecodedBytes?: number;
   /** Default 5. */
   maxRedirects?: number;
@@ -187,6 +193,18 @@ function discard(res: Dispatcher.ResponseData): void {
 
 const TLS_PERMANENT = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|HOSTNAME|ALTNAME/;
 
+/**
+ * The error for a URL robots.txt did not let through. When robots.txt could not be fetched at
+ * all (refused, unresolvable, timed out), the site is unreachable: that is the page's error too.
+ */
+function robotsRefusal(url: URL, verdict: { temporary?: boolean; cause?: string }): FetchError {
+  if (!verdict.temporary) return new FetchError('robots-disallowed', `robots.txt disallows ${url.href}`, { url: url.href, retryable: false });
+  const m = /^(connect|dns|timeout): (.*)$/s.exec(verdict.cause ?? '');
+  if (m) return new FetchError(m[1] as FetchErrorCode, `${m[2]} (asking for robots.txt before ${url.href})`, { url: url.href });
+  const why = verdict.cause && /^\d+$/.test(verdict.cause) ? `answered HTTP ${verdict.cause}` : `unavailable${verdict.cause ? ` (${verdict.cause})` : ''}`;
+  return new FetchError('robots-disallowed', `robots.txt for ${url.origin} ${why}; treating as disallowed for now`, { url: url.href, retryable: true });
+}
+
 /** Undici/Node error -> FetchError. */
 function toFetchError(err: unknown, url: string, ctx: { totalTimeout: AbortSignal; user?: AbortSignal; totalMs: number }): FetchError {
   if (err instanceof FetchError) return err;
@@ -302,15 +320,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     for (;;) {
       if (robots) {
         const verdict = await robots.check(current.href);
-        if (!verdict.allowed) {
-          throw new FetchError(
-            'robots-disallowed',
-            verdict.temporary
-              ? `robots.txt for ${current.origin} unavailable; treating as disallowed for now`
-              : `robots.txt disallows ${current.href}`,
-            { url: current.href, retryable: verdict.temporary ?? false },
-          );
-        }
+        if (!verdict.allowed) throw robotsRefusal(current, verdict);
       }
       const res = await request(current, {
         dispatcher: agent,
@@ -376,88 +386,109 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     if (fo.lastModified) headers['if-modified-since'] = fo.lastModified;
 
     return withDeadline(start.href, fo.signal, async (signal) => {
-      const { res, url: final, redirects, headersAt } = await follow(start, headers, signal, options.robots);
-      const status = res.statusCode;
-      const h = pickHeaders(res.headers);
-      const base = {
+      try {
+        return await attempt(start, headers, signal, started);
+      } catch (err) {
+        if (!(err instanceof FetchError) || err.code !== 'bad-encoding') throw err;
+        // Some servers send a corrupt or unknown coding only when offered compression; asking for
+        // none often gets the page. Same path as the first try: robots, guard and redirects apply.
+        try {
+          return await attempt(start, { ...headers, 'accept-encoding': 'identity' }, signal, started);
+        } catch (again) {
+          // A deadline or the caller's abort must surface as such, not as a permanent failure.
+          if (signal.aborted) throw again;
+          throw err;
+        }
+      }
+    });
+  }
+
+  /** One request (with its redirects) for fetchPage, and the body read and decoded. */
+  async function attempt(start: URL, headers: Record<string, string>, signal: AbortSignal, started: number): Promise<FetchResult> {
+    const { res, url: final, redirects, headersAt } = await follow(start, headers, signal, options.robots);
+    const status = res.statusCode;
+    const h = pickHeaders(res.headers);
+    const base = {
+      status,
+      url: start.href,
+      finalUrl: final.href,
+      redirects,
+      headers: h,
+    };
+    const timings = () => ({ headersMs: Math.round(headersAt - started), totalMs: Math.round(performance.now() - started) });
+
+    if (status === 304) {
+      discard(res);
+      return { kind: 'not-modified', ...base, timings: timings() } satisfies FetchNotModified;
+    }
+    if (status < 200 || status > 299) {
+      discard(res);
+      const retryable = isRetryableStatus(status);
+      const retryAfterMs = retryable ? parseRetryAfter(h.retryAfter) : undefined;
+      throw new FetchError('http-status', `HTTP ${status} from ${final.href}`, {
         status,
-        url: start.href,
-        finalUrl: final.href,
-        redirects,
-        headers: h,
-      };
-      const timings = () => ({ headersMs: Math.round(headersAt - started), totalMs: Math.round(performance.now() - started) });
+        url: final.href,
+        retryable,
+        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      });
+    }
+    if (status === 204 || status === 205) {
+      discard(res);
+      throw new FetchError('empty', `HTTP ${status} (no content) from ${final.href}`, { status, url: final.href });
+    }
 
-      if (status === 304) {
-        discard(res);
-        return { kind: 'not-modified', ...base, timings: timings() } satisfies FetchNotModified;
-      }
-      if (status < 200 || status > 299) {
-        discard(res);
-        const retryable = isRetryableStatus(status);
-        const retryAfterMs = retryable ? parseRetryAfter(h.retryAfter) : undefined;
-        throw new FetchError('http-status', `HTTP ${status} from ${final.href}`, {
-          status,
-          url: final.href,
-          retryable,
-          ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-        });
-      }
-      if (status === 204 || status === 205) {
-        discard(res);
-        throw new FetchError('empty', `HTTP ${status} (no content) from ${final.href}`, { status, url: final.href });
-      }
-
-      const contentType = parseContentType(h.contentType).mimeType;
-      if (contentType ? !accept.has(contentType) : !opts.allowMissingContentType) {
-        // Not downloading what we will not parse (PDFs, images, video...).
-        abandonBody(res.body);
-        throw new FetchError(
-          'unsupported-content-type',
-          `${final.href} is ${contentType || 'missing a Content-Type'}, not HTML/XML`,
-          { status, url: final.href },
-        );
-      }
-      const declaredLength = Number(header(res.headers, 'content-length'));
-      if (Number.isFinite(declaredLength) && declaredLength > opts.maxBodyBytes) {
-        abandonBody(res.body);
-        throw new FetchError('too-large', `Content-Length ${declaredLength} exceeds ${opts.maxBodyBytes} bytes for ${final.href}`, {
-          status,
-          url: final.href,
-        });
-      }
-
-      const read = await readBody(res.body, {
-        contentEncoding: h.contentEncoding,
-        maxBodyBytes: opts.maxBodyBytes,
-        maxDecodedBytes: opts.maxDecodedBytes,
+    const contentType = parseContentType(h.contentType).mimeType;
+    if (contentType ? !accept.has(contentType) : !opts.allowMissingContentType) {
+      // Not downloading what we will not parse (PDFs, images, video...).
+      abandonBody(res.body);
+      throw new FetchError(
+        'unsupported-content-type',
+        `${final.href} is ${contentType || 'missing a Content-Type'}, not HTML/XML`,
+        { status, url: final.href },
+      );
+    }
+    // Sent unencoded, the bytes on the wire are the page: held to the decoded cap as well, an
+    // oversized page fails as too-large with its size (up front when Content-Length gives it).
+    const maxRaw = parseContentEncoding(h.contentEncoding).length === 0 ? Math.min(opts.maxBodyBytes, opts.maxDecodedBytes) : opts.maxBodyBytes;
+    const declaredLength = Number(header(res.headers, 'content-length'));
+    if (Number.isFinite(declaredLength) && declaredLength > maxRaw) {
+      abandonBody(res.body);
+      throw new FetchError('too-large', `Content-Length ${declaredLength} exceeds ${maxRaw} bytes for ${final.href}`, {
+        status,
         url: final.href,
       });
-      if (read.body.length === 0) {
-        throw new FetchError('empty', `empty body (HTTP ${status}) from ${final.href}`, { status, url: final.href });
-      }
-      const decoded = decodeBody(read.body, h.contentType);
-      const warnings = [...decoded.warnings];
-      if (decoded.charset !== 'utf-16le' && decoded.charset !== 'utf-16be' && hasNul(read.body)) {
-        // Happens with images/PDFs mislabelled as text/html. Decoding does not throw (invalid
-        // bytes become U+FFFD); the parser will find no article. Flagged so it shows in logs.
-        warnings.push(`body contains NUL bytes; probably binary content served as ${contentType || 'untyped'}`);
-      }
-      return {
-        kind: 'ok',
-        ...base,
-        body: read.body,
-        text: decoded.text,
-        charset: decoded.charset,
-        charsetSource: decoded.source,
-        contentType,
-        bytes: read.body.length,
-        rawBytes: read.rawBytes,
-        ...(read.gzip ? { gzipped: read.gzip } : {}),
-        warnings,
-        timings: timings(),
-      } satisfies FetchOk;
+    }
+
+    const read = await readBody(res.body, {
+      contentEncoding: h.contentEncoding,
+      maxBodyBytes: maxRaw,
+      maxDecodedBytes: opts.maxDecodedBytes,
+      url: final.href,
     });
+    if (read.body.length === 0) {
+      throw new FetchError('empty', `empty body (HTTP ${status}) from ${final.href}`, { status, url: final.href });
+    }
+    const decoded = decodeBody(read.body, h.contentType);
+    const warnings = [...decoded.warnings];
+    if (decoded.charset !== 'utf-16le' && decoded.charset !== 'utf-16be' && hasNul(read.body)) {
+      // Happens with images/PDFs mislabelled as text/html. Decoding does not throw (invalid
+      // bytes become U+FFFD); the parser will find no article. Flagged so it shows in logs.
+      warnings.push(`body contains NUL bytes; probably binary content served as ${contentType || 'untyped'}`);
+    }
+    return {
+      kind: 'ok',
+      ...base,
+      body: read.body,
+      text: decoded.text,
+      charset: decoded.charset,
+      charsetSource: decoded.source,
+      contentType,
+      bytes: read.body.length,
+      rawBytes: read.rawBytes,
+      ...(read.gzip ? { gzipped: read.gzip } : {}),
+      warnings,
+      timings: timings(),
+    } satisfies FetchOk;
   }
 
   async function fetchText(input: string, fo: FetchTextOptions = {}): Promise<TextResponse> {

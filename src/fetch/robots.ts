@@ -93,6 +93,8 @@ export interface RobotsVerdict {
   /** true when the "no" comes from robots.txt being unavailable (retry later), not from rules. */
   temporary: boolean;
   status: RobotsStatus;
+  /** Why robots.txt is unavailable: its HTTP status, or `code: message` of the failed fetch. */
+  cause?: string;
   crawlDelayMs?: number;
 }
 
@@ -187,7 +189,8 @@ export function createRobotsCache(options: RobotsCacheOptions): RobotsCache {
       // The host itself may not be reached: that is the page's answer too, and it will not change.
       if (err instanceof FetchError && err.code === 'blocked-address') throw err;
       const code = err instanceof FetchError ? err.code : ((err as { code?: string }).code ?? 'error');
-      return { status: 'unavailable', cause: code };
+      // The reason travels to the page's failure: "connection refused" says more than "unavailable".
+      return { status: 'unavailable', cause: `${code}: ${(err as Error)?.message ?? String(err)}` };
     }
   }
 
@@ -244,7 +247,7 @@ export function createRobotsCache(options: RobotsCacheOptions): RobotsCache {
 
   async function check(url: string): Promise<RobotsVerdict> {
     const { entry } = await entryFor(url);
-    if (entry.status === 'unavailable') return { allowed: false, temporary: true, status: entry.status };
+    if (entry.status === 'unavailable') return { allowed: false, temporary: true, status: entry.status, cause: entry.cause };
     if (entry.status === 'allow-all') return { allowed: true, temporary: false, status: entry.status };
     // robots-parser answers undefined for URLs of another origin; cannot happen (keyed by origin).
     const allowed = entry.rules?.isAllowed(url, ua) ?? true;

@@ -29,6 +29,8 @@ export interface SubmitResult {
   duplicate: number;
   outOfScope: number;
   invalid: number;
+  /** Not queued: another run is fetching them now (a subset of `duplicate`). */
+  claimed: number;
 }
 
 /** How long a claimed URL stays claimed if its worker dies without releasing it. */
@@ -49,6 +51,7 @@ function keys(ctx: AppContext, runId: string) {
     budget: `${p}:run:${runId}:budget`,
     articles: `${p}:run:${runId}:articles`,
     claim: (h: string) => `${p}:claim:${h}`,
+    runPrefix: `${p}:run:`,
   };
 }
 
@@ -61,14 +64,20 @@ const RUN_KEY_TTL_SECONDS = 7 * 24 * 3600;
 // so a crash between admitting and queuing loses no URL and counts nothing twice. Stories known
 // to be stored already (flag per URL) are not admitted, unless they are such a submitter's own
 // (with `mineFirst`: a named submitter re-queues what it admitted, whatever it is now).
+// A claim held by a run whose owning process is gone (a held run, see RunHold, whose owner key
+// expired: a crawl killed mid-run) is taken over: that run will never fetch the URL, and its
+// leftover job gives way (see claimHolder).
 // KEYS: admitted, budget, counters. ARGV: owner, maxPages (-1 = none), claim key prefix, run id,
-// claim ttl s, key ttl s, mineFirst (1/0), then (url hash, known 1/0) pairs. Returns per hash:
-// 1 admitted now, 2 admitted and queued before by this owner, 0 duplicate (this run or claimed by
-// another), 3 over the page budget, 4 stored already (not admitted; counted as skipped).
+// claim ttl s, key ttl s, mineFirst (1/0), run key prefix, then (url hash, known 1/0) pairs. Returns per hash:
+// 1 admitted now, 2 admitted and queued before by this owner, 0 duplicate in this run, 5 claimed
+// by another run, 3 over the page budget, 4 stored already (not admitted; counted as skipped).
 const ADMIT_LUA = `
 local owner, maxPages, mineFirst = ARGV[1], tonumber(ARGV[2]), ARGV[7] == '1'
-local out, queued, skipped = {}, 0, 0
-for i = 8, #ARGV, 2 do
+local out, queued, skipped, claimed = {}, 0, 0, 0
+local function abandoned(run)
+  return redis.call('HGET', ARGV[8] .. run, 'owned') == '1' and redis.call('EXISTS', ARGV[8] .. run .. ':owner') == 0
+end
+for i = 9, #ARGV, 2 do
   local h, known = ARGV[i], ARGV[i + 1] == '1'
   local v = redis.call('HGET', KEYS[1], h)
   if mineFirst and v == owner .. '|q' then
@@ -81,10 +90,14 @@ for i = 8, #ARGV, 2 do
   else
     local state = 'q'
     if maxPages >= 0 and redis.call('INCR', KEYS[2]) > maxPages then state = 'o'
-    elseif not redis.call('SET', ARGV[3] .. h, ARGV[4], 'EX', ARGV[5], 'NX') then state = 'd' end
+    elseif not redis.call('SET', ARGV[3] .. h, ARGV[4], 'EX', ARGV[5], 'NX') then
+      local holder = redis.call('GET', ARGV[3] .. h)
+      if holder and holder ~= ARGV[4] and abandoned(holder) then redis.call('SET', ARGV[3] .. h, ARGV[4], 'EX', ARGV[5])
+      else state = 'c' end
+    end
     redis.call('HSET', KEYS[1], h, owner .. '|' .. state)
     if state == 'q' then queued = queued + 1; out[#out + 1] = 1
-    elseif state == 'o' then out[#out + 1] = 3 else out[#out + 1] = 0 end
+    elseif state == 'o' then out[#out + 1] = 3 else claimed = claimed + 1; out[#out + 1] = 5 end
   end
 end
 redis.call('EXPIRE', KEYS[1], ARGV[6])
@@ -94,7 +107,8 @@ if queued > 0 then
   redis.call('HINCRBY', KEYS[3], 'queued', queued)
 end
 if skipped > 0 then redis.call('HINCRBY', KEYS[3], 'skipped', skipped) end
-if queued > 0 or skipped > 0 then redis.call('EXPIRE', KEYS[3], ARGV[6]) end
+if claimed > 0 then redis.call('HINCRBY', KEYS[3], 'claimed', claimed) end
+if queued > 0 or skipped > 0 or claimed > 0 then redis.call('EXPIRE', KEYS[3], ARGV[6]) end
 return out
 `;
 const ADMIT = luaScript(ADMIT_LUA);
@@ -112,7 +126,7 @@ export async function submitUrls(
   items: Candidate[],
   opts: { owner?: string } = {},
 ): Promise<SubmitResult> {
-  const res: SubmitResult = { queued: 0, known: 0, duplicate: 0, outOfScope: 0, invalid: 0 };
+  const res: SubmitResult = { queued: 0, known: 0, duplicate: 0, outOfScope: 0, invalid: 0, claimed: 0 };
   const k = keys(ctx, runId);
 
   // 1. Normalise, depth and site limits.
@@ -154,7 +168,7 @@ export async function submitUrls(
   const admit: Item[] = [];
   if (staged.length) {
     const codes = (await runScript(ctx.redis, ADMIT, [k.admitted, k.budget, k.counters], [
-      owner, scope.maxPages ?? -1, k.claim(''), runId, CLAIM_TTL_SECONDS, RUN_KEY_TTL_SECONDS, opts.owner ? 1 : 0,
+      owner, scope.maxPages ?? -1, k.claim(''), runId, CLAIM_TTL_SECONDS, RUN_KEY_TTL_SECONDS, opts.owner ? 1 : 0, k.runPrefix,
       ...staged.flatMap((s) => [s.hash, known.has(s.norm) ? 1 : 0]),
     ])) as number[];
     staged.forEach((s, i) => {
@@ -162,7 +176,10 @@ export async function submitUrls(
       if (code === 1 || code === 2) admit.push(s);
       else if (code === 3) res.outOfScope++;
       else if (code === 4) res.known++;
-      else res.duplicate++;
+      else {
+        res.duplicate++;
+        if (code === 5) res.claimed++;
+      }
     });
   }
   // Only scopes that may reach private addresses need a mark (callers pass a job's scope
@@ -188,16 +205,17 @@ export async function submitUrls(
 
 // Finishes one item of a run once: the first call adds its counters (and failure line), later
 // calls (a job re-run after a crash, a command resent after a lost reply) change nothing. A URL's
-// claim (KEYS[4], when given) is released either way. Returns {counted now (1/0), pending}.
+// claim (KEYS[4], when given) is released either way, if the run still holds it. Returns
+// {counted now (1/0), pending}.
 // KEYS: finished, counters, failures[, claim]. ARGV: item, key ttl s, failure line ('' = none),
-// then counter/increment pairs.
+// run id, then counter/increment pairs.
 const FINISH = luaScript(`
-if KEYS[4] then redis.call('DEL', KEYS[4]) end
+if KEYS[4] and redis.call('GET', KEYS[4]) == ARGV[4] then redis.call('DEL', KEYS[4]) end
 if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then
   return {0, tonumber(redis.call('HGET', KEYS[2], 'pending') or '0')}
 end
 redis.call('EXPIRE', KEYS[1], ARGV[2])
-for i = 4, #ARGV, 2 do redis.call('HINCRBY', KEYS[2], ARGV[i], ARGV[i + 1]) end
+for i = 5, #ARGV, 2 do redis.call('HINCRBY', KEYS[2], ARGV[i], ARGV[i + 1]) end
 redis.call('EXPIRE', KEYS[2], ARGV[2])
 if ARGV[3] ~= '' then
   redis.call('RPUSH', KEYS[3], ARGV[3])
@@ -213,7 +231,7 @@ async function finish(ctx: AppContext, runId: string, item: string, by: RunIncre
   const k = keys(ctx, runId);
   const pairs = Object.entries(by).filter(([, n]) => n).flatMap(([f, n]) => [f, String(n)]);
   const [counted, pending] = (await runScript(ctx.redis, FINISH, [k.finished, k.counters, k.failures, ...(claim ? [claim] : [])], [
-    item, RUN_KEY_TTL_SECONDS, failure ?? '', ...pairs,
+    item, RUN_KEY_TTL_SECONDS, failure ?? '', runId, ...pairs,
   ])) as [number, number];
   return { counted: Number(counted) === 1, pending: Number(pending) };
 }
@@ -240,6 +258,11 @@ export async function finishUrl(ctx: AppContext, runId: string | undefined, url:
   }
   const { pending } = await finish(ctx, runId, `url:${urlHash(url)}`, { ...by, pending: -1 }, failure, claim);
   if (pending <= 0) await onRunDrained(ctx, runId);
+}
+
+/** The run that holds the URL's claim now, or null when nobody does. */
+export async function claimHolder(ctx: AppContext, url: string): Promise<string | null> {
+  return ctx.redis.get(keys(ctx, '-').claim(urlHash(url)));
 }
 
 /**

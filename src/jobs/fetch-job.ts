@@ -9,7 +9,7 @@ import {
 import { archivePage, pageHistory, recordFailedPage } from '../store/pages.js';
 import { enqueueParse } from './load-job.js';
 import { parseArchivedPage, parseFetchedArticle, type FetchedPage, type ParseOutcome } from './parse-job.js';
-import { finishUrl } from '../frontier/frontier.js';
+import { claimHolder, finishUrl } from '../frontier/frontier.js';
 import { isArticleUrl, rulesFor } from '../sources/rules.js';
 import { jobLogger } from '../log.js';
 import { observeFetch } from '../runtime/metrics.js';
@@ -48,7 +48,7 @@ export function createFetchStage(ctx: AppContext, opts: FetchStageOptions): Fetc
       userAgent: c.NEWSPIPE_USER_AGENT,
       totalTimeoutMs: c.NEWSPIPE_FETCH_TIMEOUT_MS,
       maxBodyBytes: c.NEWSPIPE_MAX_BODY_BYTES,
-      maxDecodedBytes: c.NEWSPIPE_MAX_BODY_BYTES * 2,
+      maxDecodedBytes: c.NEWSPIPE_MAX_PAGE_BYTES,
       connectionsPerOrigin: Math.max(4, c.NEWSPIPE_FETCH_CONCURRENCY),
       allowPrivate,
     };
@@ -107,6 +107,12 @@ export function createFetchStage(ctx: AppContext, opts: FetchStageOptions): Fetc
       return {};
     };
     if (runId) {
+      // A crawl that took this URL over from this job's dead run fetches it itself.
+      const holder = await claimHolder(ctx, url);
+      if (holder && holder !== runId) {
+        log.info({ runId, holder }, 'run taken over by another; job dropped');
+        return { supersededBy: holder };
+      }
       const done = history.done;
       if (done?.status === 'not_modified') {
         await finishUrl(ctx, runId, url, notModifiedCounts());

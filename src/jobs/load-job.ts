@@ -38,7 +38,7 @@ export async function handleLoadJob(ctx: AppContext, job: Job<LoadJob>): Promise
   if (!rootTrusted && !allowedRoots.length) return fail(`${file}: load job not queued by newspipe, and NEWSPIPE_LOAD_ROOTS names no folder it may read`);
   let raw: Buffer;
   try {
-    raw = await readPageFile(rootTrusted ? root : null, file, { maxBytes: ctx.config.NEWSPIPE_MAX_FILE_BYTES, allowedRoots });
+    raw = await readPageFile(rootTrusted ? root : null, file, { maxBytes: ctx.config.NEWSPIPE_MAX_PAGE_BYTES, allowedRoots });
   } catch (err) {
     if (err instanceof LoadPathError) return fail(err.message);
     throw err; // an I/O hiccup: let BullMQ retry

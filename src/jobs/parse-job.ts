@@ -220,7 +220,7 @@ export async function parseArchivedPage(ctx: AppContext, job: ParseTask, handed:
   return { outcome: result.outcome, storyCode: article.storyCode, articleId: result.articleId, links };
 }
 
-const NOTHING: SubmitResult = { queued: 0, known: 0, duplicate: 0, outOfScope: 0, invalid: 0 };
+const NOTHING: SubmitResult = { queued: 0, known: 0, duplicate: 0, outOfScope: 0, invalid: 0, claimed: 0 };
 
 /** Sends links found on a page to the frontier, within the crawl's scope. */
 async function follow(ctx: AppContext, data: ParseJob, source: SourceRow, found: Candidate[], log?: Logger): Promise<SubmitResult> {

@@ -4,9 +4,9 @@ import { QUEUE, type LoadJob } from '../queues/jobs.js';
 import { newRunId } from '../queues/runs.js';
 import { findPageFiles } from './files.js';
 
-export async function enqueueLoad(ctx: AppContext, paths: string[], opts: { sourceKey?: string } = {}) {
+export async function enqueueLoad(ctx: AppContext, paths: string[], opts: { sourceKey?: string; runId?: string } = {}) {
   const files = await findPageFiles(paths);
-  const runId = newRunId();
+  const runId = opts.runId ?? newRunId();
   await ctx.runs.add(runId, 'total', files.length);
   const BATCH = 500;
   for (let i = 0; i < files.length; i += BATCH) {

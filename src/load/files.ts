@@ -83,10 +83,15 @@ export async function readPageFile(
   }
   const lst = await lstat(real);
   if (!lst.isFile()) throw new LoadPathError(`${file}: not a regular file`);
-  if (lst.size > opts.maxBytes) throw new LoadPathError(`${file}: ${lst.size} bytes, over the ${opts.maxBytes}-byte limit`);
+  const tooLarge = (size: number) =>
+    new LoadPathError(`too-large: ${file} is ${size} bytes, over the ${opts.maxBytes}-byte limit (NEWSPIPE_MAX_PAGE_BYTES)`);
+  if (lst.size > opts.maxBytes) throw tooLarge(lst.size);
   const fh = await open(real, 'r');
   try {
-    return await fh.readFile();
+    const data = await fh.readFile();
+    // The file may have grown since it was measured.
+    if (data.length > opts.maxBytes) throw tooLarge(data.length);
+    return data;
   } finally {
     await fh.close();
   }

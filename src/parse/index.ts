@@ -4,6 +4,7 @@ import { extractArticle } from './generic/index.js';
 import { parseIslamTimesHtml } from './profiles/islamtimes.js';
 import { looksLikeTextDump, parseTextDump } from './text-dump.js';
 import { ParseError, type ParseContext, type ParsedArticle } from './types.js';
+import { MAX_PAGE_BYTES_CEILING } from '../config.js';
 
 export { ParseError } from './types.js';
 export type { ParsedArticle, ParsedLink, ParseContext } from './types.js';
@@ -32,8 +33,18 @@ export interface ParseTarget {
   key?: string | null;
 }
 
-/** Characters beyond which a page is refused rather than parsed (bounded work per page). */
-export const MAX_PARSE_CHARS = 8 * 1024 * 1024;
+/**
+ * Characters beyond which a page is refused rather than parsed (bounded work per page). Load and
+ * fetch refuse a page over NEWSPIPE_MAX_PAGE_BYTES before it is stored, and no charset decodes
+ * to more UTF-16 units than it had bytes, so this default, the highest that setting can be, never
+ * refuses a page they let through. A caller holding the configuration may pass the exact limit.
+ */
+export const MAX_PARSE_CHARS = MAX_PAGE_BYTES_CEILING;
+
+export interface ParseLimits {
+  /** Default MAX_PARSE_CHARS. */
+  maxChars?: number;
+}
 
 export function isTextPage(input: PageInput): boolean {
   if (input.contentType && /^text\/plain\b/i.test(input.contentType)) return true;
@@ -41,9 +52,10 @@ export function isTextPage(input: PageInput): boolean {
   return !/^\s*</.test(input.content.slice(0, 512)) && looksLikeTextDump(input.content);
 }
 
-export function parsePage(input: PageInput, target: ParseTarget = {}): ParsedArticle {
-  if (input.content.length > MAX_PARSE_CHARS) {
-    throw new ParseError('too-large', `page is ${input.content.length} characters, over the ${MAX_PARSE_CHARS} limit`);
+export function parsePage(input: PageInput, target: ParseTarget = {}, limits: ParseLimits = {}): ParsedArticle {
+  const maxChars = limits.maxChars ?? MAX_PARSE_CHARS;
+  if (input.content.length > maxChars) {
+    throw new ParseError('too-large', `page is ${input.content.length} characters, over the ${maxChars}-character limit`);
   }
   const ctx: ParseContext = { url: input.url ?? null, timezone: target.timezone ?? undefined, sourceKey: target.key ?? undefined };
   try {

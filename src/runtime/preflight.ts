@@ -1,7 +1,8 @@
 // Before work starts: are Postgres and Redis there? If not, say which and how to start it.
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import type { Config } from '../config.js';
+import { databaseName, type Config } from '../config.js';
+import { pendingMigrations } from '../store/migrate.js';
 
 export class ServiceUnavailableError extends Error {
   constructor(message: string) {
@@ -15,13 +16,15 @@ const where = (u: string) => {
   return `${url.hostname}:${url.port || (url.protocol.startsWith('redis') ? 6379 : 5432)}`;
 };
 
-export async function checkPostgres(databaseUrl: string): Promise<void> {
+/** Postgres answers; with `schema`, the database also exists and has every migration applied. */
+export async function checkPostgres(databaseUrl: string, opts: { schema?: boolean } = {}): Promise<void> {
   const admin = new URL(databaseUrl);
   admin.pathname = '/postgres';
   const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: 3000 });
+  let exists = false;
   try {
     await client.connect();
-    await client.query('SELECT 1');
+    exists = Boolean((await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [databaseName(databaseUrl)])).rowCount);
   } catch (err) {
     throw new ServiceUnavailableError(
       `cannot reach PostgreSQL at ${where(databaseUrl)} (${(err as Error).message || (err as { code?: string }).code}); ` +
@@ -31,6 +34,12 @@ export async function checkPostgres(databaseUrl: string): Promise<void> {
   } finally {
     await client.end().catch(() => {});
   }
+  if (!opts.schema) return;
+  const name = databaseName(databaseUrl);
+  if (!exists) throw new ServiceUnavailableError(`database "${name}" does not exist on ${where(databaseUrl)}; create it and its tables with \`newspipe migrate\``);
+  const pending = await pendingMigrations(databaseUrl).catch(() => null);
+  if (pending === null) throw new ServiceUnavailableError(`database "${name}" has no newspipe tables (or a migration failed); run \`newspipe migrate\``);
+  if (pending.length) throw new ServiceUnavailableError(`database "${name}" lacks ${pending.length} migration(s) (${pending.join(', ')}); run \`newspipe migrate\``);
 }
 
 export async function checkRedis(redisUrl: string): Promise<void> {
@@ -60,9 +69,10 @@ export async function checkRedis(redisUrl: string): Promise<void> {
   }
 }
 
-export async function preflight(config: Config, need: { postgres?: boolean; redis?: boolean } = { postgres: true, redis: true }): Promise<void> {
+/** Checks the services a command needs; `schema` (default true) also wants the tables migrated. */
+export async function preflight(config: Config, need: { postgres?: boolean; redis?: boolean; schema?: boolean } = { postgres: true, redis: true }): Promise<void> {
   await Promise.all([
-    need.postgres ? checkPostgres(config.DATABASE_URL) : undefined,
+    need.postgres ? checkPostgres(config.DATABASE_URL, { schema: need.schema ?? true }) : undefined,
     need.redis ? checkRedis(config.REDIS_URL) : undefined,
   ]);
 }

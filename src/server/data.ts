@@ -210,7 +210,7 @@ export async function getRun(ctx: AppContext, services: Services, runId: string)
     ctx.db.page.groupBy({ by: ['status'], where: { runId }, _count: { _all: true } }),
     services.crawlRuns.getCrawlRun(runId).catch(() => null),
   ]);
-  const anyCount = Object.values(counts).some((n) => n !== 0);
+  const anyCount = Object.values(counts).some((n) => typeof n === 'number' && n !== 0);
   if (!anyCount && pages.length === 0 && !crawlRun) return null;
   return {
     runId,

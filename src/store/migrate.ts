@@ -2,6 +2,7 @@
 // CLI (`migrate deploy` on the JavaScript schema engine: no download needed).
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { databaseName } from '../config.js';
@@ -47,8 +48,38 @@ export async function applyMigrations(databaseUrl: string): Promise<string> {
   });
 }
 
+/** The committed migrations (folder names, in order). */
+export async function committedMigrations(): Promise<string[]> {
+  const dir = path.join(projectRoot(), 'prisma', 'migrations');
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+}
+
+/**
+ * Committed migrations the database has not applied, or null when it cannot tell (no migration
+ * table yet, or one that failed or is under way: Prisma itself must look).
+ */
+export async function pendingMigrations(databaseUrl: string): Promise<string[] | null> {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    const table = await client.query(`SELECT to_regclass('public._prisma_migrations') AS t`);
+    if (!table.rows[0]?.t) return null;
+    const rows = await client.query<{ name: string; done: boolean }>(
+      `SELECT migration_name AS name, finished_at IS NOT NULL AND rolled_back_at IS NULL AS done FROM _prisma_migrations`,
+    );
+    if (rows.rows.some((r) => !r.done && !rows.rows.some((o) => o.name === r.name && o.done))) return null;
+    const applied = new Set(rows.rows.filter((r) => r.done).map((r) => r.name));
+    return (await committedMigrations()).filter((m) => !applied.has(m));
+  } finally {
+    await client.end();
+  }
+}
+
 export async function migrate(databaseUrl: string): Promise<{ created: boolean; output: string }> {
   const created = await ensureDatabase(databaseUrl);
+  // Prisma's schema engine takes seconds to start: not worth it when nothing is pending.
+  if (!created && (await pendingMigrations(databaseUrl))?.length === 0) return { created, output: 'No pending migrations to apply.' };
   const output = await applyMigrations(databaseUrl);
   return { created, output };
 }

@@ -121,7 +121,11 @@ interface HistoryQuery {
 export interface PageHistory {
   /** This run's page of the URL, if it fetched it before (a re-run after a crash). */
   done: { id: number; status: string } | null;
-  /** Validators of this source's last copy (another source's copy says nothing about ours). */
+  /**
+   * Validators of this source's last copy (another source's copy says nothing about ours) that
+   * was seen through: parsed, by a run that did not end early or is not still going. A 304 on a
+   * listing whose last walk was cut short would hide the stories that walk never reached.
+   */
   prev: { etag: string | null; lastModified: string | null } | null;
 }
 
@@ -140,9 +144,10 @@ async function queryHistory(db: Db, items: HistoryQuery[]): Promise<PageHistory[
        (SELECT json_build_object('id', id, 'status', status) FROM "Page"
          WHERE x.run IS NOT NULL AND "runId" = x.run AND url = x.url AND origin = 'fetch' AND status <> 'failed'
          ORDER BY id DESC LIMIT 1) AS done,
-       (SELECT json_build_object('etag', etag, 'lastModified', "lastModified") FROM "Page"
-         WHERE x.cond AND url = x.url AND origin = 'fetch' AND "sourceId" = x.src AND status <> 'failed'
+       (SELECT json_build_object('etag', etag, 'lastModified', "lastModified") FROM "Page" p
+         WHERE x.cond AND url = x.url AND origin = 'fetch' AND "sourceId" = x.src AND status NOT IN ('failed', 'stored')
            AND (etag IS NOT NULL OR "lastModified" IS NOT NULL)
+           AND NOT EXISTS (SELECT 1 FROM "CrawlRun" r WHERE r.id = p."runId" AND r.status <> 'finished')
          ORDER BY id DESC LIMIT 1) AS prev
      FROM unnest($1::text[], $2::text[], $3::int[], $4::boolean[]) WITH ORDINALITY AS x(url, run, src, cond, i)`,
     [items.map((q) => q.url), items.map((q) => q.runId), items.map((q) => q.sourceId), items.map((q) => q.conditional)],

@@ -132,3 +132,20 @@ export function crawlRunInfo(r: CrawlRunWithSource): CrawlRunInfo {
     jobId: r.jobId,
   };
 }
+
+/** What Postgres holds of a run's pages: the totals when Redis lost the run's counters. */
+export async function runTotalsFromPages(db: Db, runId: string): Promise<{ fetched: number; new: number; updated: number; unchanged: number; notModified: number; failed: number }> {
+  const { rows } = await db.pool.query<Record<string, string>>(
+    `SELECT count(*) FILTER (WHERE origin = 'fetch' AND status <> 'failed' AND status <> 'not_modified') AS fetched,
+            count(*) FILTER (WHERE outcome = 'new') AS new,
+            count(*) FILTER (WHERE outcome = 'updated') AS updated,
+            count(*) FILTER (WHERE outcome = 'unchanged' AND status <> 'not_modified') AS unchanged,
+            count(*) FILTER (WHERE status = 'not_modified') AS "notModified",
+            count(*) FILTER (WHERE status = 'failed') AS failed
+       FROM "Page" WHERE "runId" = $1`,
+    [runId],
+  );
+  const r = rows[0] ?? {};
+  const n = (k: string) => Number(r[k] ?? 0);
+  return { fetched: n('fetched'), new: n('new'), updated: n('updated'), unchanged: n('unchanged'), notModified: n('notModified'), failed: n('failed') };
+}

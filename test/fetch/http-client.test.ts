@@ -40,6 +40,14 @@ beforeAll(async () => {
     }
     if (p === '/gzip-corrupt') return send(res, 200, { ...html, 'content-encoding': 'gzip' }, Buffer.from('this is not gzip at all'));
     if (p === '/zstd') return send(res, 200, { ...html, 'content-encoding': 'zstd' }, Buffer.from('xx'));
+    if (p === '/gzip-lies') {
+      // Corrupt gzip whenever compression is offered; the plain page when it is not.
+      if (/gzip/.test(String(req.headers['accept-encoding'] ?? ''))) {
+        return send(res, 200, { ...html, 'content-encoding': 'gzip' }, Buffer.from('garbage, not a gzip stream'));
+      }
+      return send(res, 200, html, HTML);
+    }
+    if (p === '/gzip-always-corrupt') return send(res, 200, { ...html, 'content-encoding': 'gzip' }, Buffer.from('still not gzip'));
     if (p === '/gzip-bomb') {
       res.writeHead(200, { ...html, 'content-encoding': 'gzip' });
       let sent = 0;
@@ -179,6 +187,25 @@ describe('content decoding', () => {
     expect(err.retryable).toBe(false);
   });
 
+  it('a body that will not decode is fetched once more without compression, and that answer is used', async () => {
+    const before = server.requests.length;
+    const r = await ok('/gzip-lies');
+    expect(r.text).toBe(HTML);
+    const sent = server.headers.slice(before);
+    expect(server.requests.slice(before)).toEqual(['/gzip-lies', '/gzip-lies']);
+    expect(sent[0]['accept-encoding']).toBe('gzip, deflate, br');
+    expect(sent[1]['accept-encoding']).toBe('identity');
+  });
+
+  it('a body that will not decode even uncompressed -> the first bad-encoding, after exactly 2 requests', async () => {
+    const before = server.requests.length;
+    const err = await rejectionOf(client.fetchPage(server.origin + '/gzip-always-corrupt'));
+    expect(err).toBeInstanceOf(FetchError);
+    expect(err.code).toBe('bad-encoding');
+    expect(err.retryable).toBe(false);
+    expect(server.requests.slice(before)).toEqual(['/gzip-always-corrupt', '/gzip-always-corrupt']);
+  });
+
   it('unknown Content-Encoding -> bad-encoding', async () => {
     const err = await rejectionOf(client.fetchPage(server.origin + '/zstd'));
     expect(err.code).toBe('bad-encoding');
@@ -224,6 +251,19 @@ describe('content decoding', () => {
       const e2 = await rejectionOf(c.fetchPage(server.origin + '/big-chunked'));
       expect(e2.code).toBe('too-large');
       expect((await c.fetchPage(server.origin + '/plain')).kind).toBe('ok');
+    } finally {
+      await c.close();
+    }
+  });
+  it('an unencoded body over maxDecodedBytes -> too-large with its size, not decoded-too-large', async () => {
+    const c = createHttpClient({ allowPrivate: true, maxBodyBytes: 1024 * 1024, maxDecodedBytes: 4000 });
+    try {
+      const e1 = await rejectionOf(c.fetchPage(server.origin + '/big-declared'));
+      expect(e1.code).toBe('too-large');
+      expect(e1.message).toMatch(/Content-Length 5000 exceeds 4000 bytes/);
+      const e2 = await rejectionOf(c.fetchPage(server.origin + '/big-chunked'));
+      expect(e2.code).toBe('too-large');
+      expect(e2.message).toMatch(/body exceeds 4000 bytes/);
     } finally {
       await c.close();
     }

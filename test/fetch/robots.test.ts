@@ -135,7 +135,7 @@ describe('robots cache', () => {
     const s = await newSite(503);
     let now = 5_000_000;
     const robots = createRobotsCache({ fetchText, userAgent: 'TestBot', unavailableTtlMs: 30_000, now: () => now });
-    expect(await robots.check(`${s.server.origin}/x`)).toEqual({ allowed: false, temporary: true, status: 'unavailable' });
+    expect(await robots.check(`${s.server.origin}/x`)).toEqual({ allowed: false, temporary: true, status: 'unavailable', cause: '503' });
     now += 10_000;
     await robots.check(`${s.server.origin}/x`);
     expect(s.robotsHits()).toBe(1);
@@ -148,7 +148,28 @@ describe('robots cache', () => {
     const port = down.port;
     await down.close();
     const r2 = createRobotsCache({ fetchText, userAgent: 'TestBot' });
-    expect(await r2.check(`http://127.0.0.1:${port}/x`)).toMatchObject({ allowed: false, temporary: true });
+    expect(await r2.check(`http://127.0.0.1:${port}/x`)).toMatchObject({ allowed: false, temporary: true, cause: expect.stringMatching(/^connect: .*ECONNREFUSED/) });
+  });
+
+  it('the page reports why robots.txt could not be had: the network error itself, or the HTTP status', async () => {
+    const down = await startServer(() => {});
+    const port = down.port;
+    await down.close();
+    const robots = createRobotsCache({ fetchText, userAgent: 'TestBot' });
+    const client = createHttpClient({ allowPrivate: true, robots, userAgent: 'TestBot/1.0', connectTimeoutMs: 2000 });
+    const s = await newSite(503);
+    try {
+      const refused = await rejectionOf(client.fetchPage(`http://127.0.0.1:${port}/news`));
+      expect(refused.code).toBe('connect');
+      expect(refused.retryable).toBe(true);
+      expect(refused.message).toMatch(new RegExp(`ECONNREFUSED.*\\(asking for robots\\.txt before http://127\\.0\\.0\\.1:${port}/news\\)`));
+      const busy = await rejectionOf(client.fetchPage(`${s.server.origin}/news`));
+      expect(busy.code).toBe('robots-disallowed');
+      expect(busy.retryable).toBe(true);
+      expect(busy.message).toBe(`robots.txt for ${s.server.origin} answered HTTP 503; treating as disallowed for now`);
+    } finally {
+      await client.close();
+    }
   });
 
   it('keeps using a stale good copy when the re-fetch fails', async () => {

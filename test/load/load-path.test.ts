@@ -9,6 +9,10 @@ import { startWorkers, type WorkerSet } from '../../src/runtime/workers.js';
 import { waitForRun } from '../../src/queues/runs.js';
 import { listArticles } from '../../src/store/queries.js';
 import { disposeContext, testContext } from '../helpers/env.js';
+import { loadConfig, MAX_PAGE_BYTES_CEILING } from '../../src/config.js';
+import { MAX_PARSE_CHARS } from '../../src/parse/index.js';
+import { MAX_HTML_LENGTH } from '../../src/parse/generic/index.js';
+import { ISLAM_TIMES_MAX_HTML } from '../../src/parse/profiles/islamtimes.js';
 import { failedJob } from '../helpers/queues.js';
 
 const SEED = path.join(__dirname, '../../seeds/000_dfeb03326fbda3cc.txt');
@@ -142,5 +146,80 @@ describe('load path', () => {
     expect(counts.failed).toBe(1);
     const page = await ctx.db.page.findFirst({ where: { path: path.join(inside, 'link.txt') } });
     expect(page?.error).toMatch(/outside/);
+  });
+});
+
+describe('page size limit (NEWSPIPE_MAX_PAGE_BYTES)', () => {
+  const CODES = ['967191', '967192'];
+
+  /** A context and workers of their own, with the given limit. */
+  async function withLimit(limit: number, fn: (c: AppContext, loadHere: (paths: string[]) => ReturnType<typeof load>) => Promise<void>) {
+    const c = await testContext({ NEWSPIPE_MAX_PAGE_BYTES: String(limit) });
+    const w = startWorkers(c);
+    try {
+      await c.db.article.deleteMany({ where: { storyCode: { in: CODES }, source: { key: 'islamtimes' } } });
+      await fn(c, async (paths) => {
+        const run = await enqueueLoad(c, paths);
+        return waitForRun(c.runs, run.runId, (n) => n.new + n.updated + n.unchanged + n.failed >= run.files, () => {}, 50);
+      });
+    } finally {
+      await w.close();
+      await disposeContext(c);
+    }
+  }
+
+  it('every parser takes a page of the largest limit that can be set', () => {
+    // The limit is a byte count, a parser's cap a UTF-16 length: a page never has more of these.
+    expect(MAX_PARSE_CHARS).toBeGreaterThanOrEqual(MAX_PAGE_BYTES_CEILING);
+    expect(ISLAM_TIMES_MAX_HTML).toBeGreaterThanOrEqual(MAX_PAGE_BYTES_CEILING);
+    expect(MAX_HTML_LENGTH).toBeGreaterThanOrEqual(MAX_PAGE_BYTES_CEILING);
+    expect(() => loadConfig({ NEWSPIPE_MAX_PAGE_BYTES: String(MAX_PAGE_BYTES_CEILING + 1) })).toThrow(/NEWSPIPE_MAX_PAGE_BYTES=/);
+    // The former name is still read, and a bad value is reported under the name that was set.
+    expect(loadConfig({ NEWSPIPE_MAX_FILE_BYTES: '5000' }).NEWSPIPE_MAX_PAGE_BYTES).toBe(5000);
+    expect(() => loadConfig({ NEWSPIPE_MAX_FILE_BYTES: 'lots' })).toThrow(/NEWSPIPE_MAX_FILE_BYTES="lots"/);
+    expect(loadConfig({}).NEWSPIPE_MAX_PAGE_BYTES).toBe(8 * 1024 * 1024);
+  });
+
+  const seedAs = async (code: string) => (await readFile(SEED, 'utf8')).replace('Story Code : 967483', `Story Code : ${code}`);
+
+  it('a file one byte over the limit fails at load with its size and nothing archived; a file under it parses', async () => {
+    const LIMIT = 8192;
+    await withLimit(LIMIT, async (c, loadHere) => {
+      const sub = path.join(dir, 'limit-small');
+      await mkdir(sub);
+      const over = path.join(sub, 'over.html');
+      const under = path.join(sub, 'under.txt');
+      const shell = '<html><body></body></html>';
+      await writeFile(over, shell.replace('<body>', `<body>${'x'.repeat(LIMIT + 1 - shell.length)}`));
+      await writeFile(under, await seedAs(CODES[0]));
+      expect((await readFile(under)).length).toBeLessThan(LIMIT);
+
+      const counts = await loadHere([sub]);
+      expect(counts).toMatchObject({ total: 2, new: 1, failed: 1 });
+
+      const overPages = await c.db.page.findMany({ where: { path: over } });
+      expect(overPages).toHaveLength(1);
+      expect(overPages[0]).toMatchObject({ status: 'failed', contentHash: null });
+      expect(overPages[0].error).toBe(`too-large: ${over} is ${LIMIT + 1} bytes, over the ${LIMIT}-byte limit (NEWSPIPE_MAX_PAGE_BYTES)`);
+      expect(await failedJob(c, 'load', (j) => j.failedReason === overPages[0].error)).toBeTruthy();
+
+      const underPage = await c.db.page.findFirst({ where: { path: under }, orderBy: { id: 'desc' } });
+      expect(underPage).toMatchObject({ status: 'parsed', outcome: 'new', storyCode: CODES[0] });
+    });
+  });
+
+  it('a page over the former 8 Mi-character parser cap is parsed when the limit allows it', async () => {
+    const LIMIT = 9 * 1024 * 1024;
+    await withLimit(LIMIT, async (c, loadHere) => {
+      const sub = path.join(dir, 'limit-large');
+      await mkdir(sub);
+      const big = path.join(sub, 'big.txt');
+      await writeFile(big, (await seedAs(CODES[1])) + ' '.repeat(8.5 * 1024 * 1024));
+      const counts = await loadHere([big]);
+      expect(counts).toMatchObject({ total: 1, new: 1, failed: 0 });
+      const page = await c.db.page.findFirst({ where: { path: big }, orderBy: { id: 'desc' }, include: { content: true } });
+      expect(page).toMatchObject({ status: 'parsed', storyCode: CODES[1] });
+      expect(page!.content!.size).toBeGreaterThan(8 * 1024 * 1024);
+    });
   });
 });

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { CliError, parseIntOption, withContext } from '../shared.js';
+import { CliError, parseIntOption, requireSource, withContext } from '../shared.js';
 import { listArticles } from '../../store/queries.js';
 
 export function register(program: Command) {
@@ -18,6 +18,7 @@ export function register(program: Command) {
         if (Number.isNaN(since.getTime())) throw new CliError(`--since must be an ISO 8601 date or time, got "${opts.since}"`);
       }
       await withContext(async (ctx) => {
+        await requireSource(ctx, opts.source);
         const rows = await listArticles(ctx.db, { source: opts.source, since, limit: opts.limit });
         if (opts.format === 'jsonl') {
           for (const r of rows) {

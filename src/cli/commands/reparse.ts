@@ -32,10 +32,10 @@ export function register(program: Command) {
         await ctx.runs.add(runId, 'total', rows.length);
         const workers = startWorkers(ctx, [QUEUE.parse]);
         for (const r of rows) await enqueueParse(ctx, { pageId: r.id, runId, reparse: true, sourceKey: opts.source });
-        const progress = new Progress('reparse');
+        const progress = new Progress('reparse', 'pages');
         const done = (c: { new: number; updated: number; unchanged: number; failed: number; listings: number }) => c.new + c.updated + c.unchanged + c.failed + c.listings;
-        const counts = await waitForRun(ctx.runs, runId, (c) => done(c) >= rows.length, (c) => progress.update(`${done(c)}/${rows.length} pages (${summary(c)})`));
-        progress.done(`${rows.length}/${rows.length} pages`);
+        const counts = await waitForRun(ctx.runs, runId, (c) => done(c) >= rows.length, (c) => progress.update(`${done(c)}/${rows.length} pages (${summary(c)})`, done(c), rows.length));
+        progress.done(`${rows.length}/${rows.length} pages (${summary(counts)})`);
         await workers.close();
         console.log(`reparsed ${rows.length} page(s): ${summary(counts)}`);
       });

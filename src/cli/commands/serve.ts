@@ -27,7 +27,7 @@ export function register(program: Command) {
   program
     .command('serve')
     .description('the dashboard (queues, sources, runs, articles, failures) and the HTTP API, until stopped')
-    .option('--port <n>', 'port to listen on (default NEWSPIPE_HTTP_PORT or 3000; 0 = any free port)', parseIntOption('port'))
+    .option('--port <n>', 'port to listen on (default NEWSPIPE_HTTP_PORT or 3000; 0 = any free port)', parseIntOption('port', 0, 65535))
     .option('--host <host>', 'interface to listen on (default NEWSPIPE_HTTP_HOST or 127.0.0.1); anything but loopback needs NEWSPIPE_TOKEN')
     .action(async (opts: { port?: number; host?: string }) => {
       const { config, log } = setup();

@@ -33,14 +33,16 @@ export function register(program: Command) {
           throw err instanceof ServerConfigError ? new CliError(err.message) : err;
         }
       }
-      await preflight(config);
+      // A typo in the sources file is reported before anything else is done.
+      const defs = await readSourcesFile(opts.sources);
+      await preflight(config, { postgres: true, redis: true, schema: false });
       await migrate(config.DATABASE_URL);
       log.info('database migrated');
       const ctx = createContext(config, log);
       try {
         // The scheduler: sources and their job schedulers synced from the file (re-created if
         // Redis lost them), then a sweep that ends crawl runs the workers could not.
-        const synced = await syncFromDefs(ctx, await readSourcesFile(opts.sources));
+        const synced = await syncFromDefs(ctx, defs);
         log.info({ sources: synced.sources.map((r) => r.key), disabled: synced.disabled, schedules: synced.schedules }, 'sources synced');
         const sweeper = startSweeper(ctx);
         const workers = startWorkers(ctx);

@@ -24,6 +24,15 @@ const SAFE_ACTIONS: RegExp[] = [
   /^\/api\/queues\/(?:[^/]+\/)?(?:pause|resume)$/,
 ];
 
+// A <link> (stylesheet, preconnect) to another origin. bull-board's page links Google Fonts,
+// which the CSP refuses anyway; its CSS falls back to system fonts.
+const FOREIGN_LINK = /<link\b[^>]*?\bhref=["']?(?:https?:)?\/\/[^>]*>\s*/gi;
+
+/** The board's HTML without links to other origins, so the page asks nothing of them. */
+export function withoutForeignLinks(page: string): string {
+  return page.replace(FOREIGN_LINK, '');
+}
+
 export function boardAllows(mode: 'none' | 'safe' | 'all', method: string, route: string): boolean {
   if (method === 'GET' || method === 'HEAD' || mode === 'all') return true;
   return mode === 'safe' && method === 'PUT' && SAFE_ACTIONS.some((re) => re.test(route));
@@ -43,6 +52,10 @@ export const queuesBoard: FastifyPluginAsync<{ env: ServerEnv; prefix?: string }
     }
     if (route !== null ? boardAllows(mode, req.method, route) : mode === 'all') return;
     return reply.code(403).send({ error: `the queue board may not do this (NEWSPIPE_BOARD_WRITE=${mode})` });
+  });
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (typeof payload !== 'string' || !String(reply.getHeader('content-type') ?? '').startsWith('text/html')) return payload;
+    return withoutForeignLinks(payload);
   });
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(basePath);
