@@ -1,8 +1,17 @@
 // Configuration from the environment, validated once at start with one clear line per bad value.
 import { z } from 'zod';
 
-const intFrom = (min: number, max: number) =>
-  z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(min).max(max);
+/** A whole number from `min` to `max` given as text; every refusal states the range. */
+export const intFrom = (min: number, max: number) => {
+  const range = `must be a whole number from ${min} to ${max}`;
+  // The schema-level message applies only to text that is not a number: zod would otherwise
+  // use it for the range checks too.
+  return z.coerce
+    .number({ error: (iss) => (iss.code === 'invalid_type' ? range : undefined) })
+    .int(range)
+    .min(min, range)
+    .max(max, range);
+};
 
 const urlWith = (protocols: string[]) =>
   z.string().refine((v) => {

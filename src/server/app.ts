@@ -7,7 +7,7 @@
 // Access rules (token, loopback, same-origin changes) are in auth.ts.
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { AppContext } from '../runtime/context.js';
@@ -16,14 +16,14 @@ import { checkServerAccess, registerAuth, ServerConfigError, wantsHtml, withoutT
 import { declaredScheduleService, type CrawlRunService, type ScheduleService } from './schedules.js';
 import { crawlRunService } from '../schedule/service.js';
 import type { Services } from './data.js';
-import { HttpError } from './validation.js';
+import { HttpError, ValidationError } from './validation.js';
 import { healthPlugin } from './health.js';
 import { metricsPlugin } from './metrics.js';
 import { apiV1 } from './api/index.js';
 import { dashboardPlugin } from './dashboard/index.js';
 import { queuesBoard } from './dashboard/queues.js';
 import { html } from './html.js';
-import { layout } from './dashboard/layout.js';
+import { layout, NAV } from './dashboard/layout.js';
 
 export interface ServerOptions {
   /** Interface the server is for (checked: off loopback a token is required). Default NEWSPIPE_HTTP_HOST. */
@@ -67,9 +67,20 @@ function cspFor(path: string): string {
   return STRICT_CSP;
 }
 
-function errorPage(reply: FastifyReply, status: number, title: string, message: string) {
-  const body = html`<h1>${title}</h1><p class="error-text">${message}</p><p><a href="/">Back to the overview</a></p>`;
-  return reply.code(status).type('text/html; charset=utf-8').send(layout({ title, body, nav: false }).value);
+const WHERE: Record<string, string> = { query: 'in the address', path: 'in the address', form: 'in the form', body: 'in the request' };
+
+/** An error as a dashboard page: the navigation stays, and bad fields are named as a user sees them. */
+function errorPage(req: FastifyRequest, reply: FastifyReply, status: number, title: string, err: Error | string) {
+  const path = req.url.split('?')[0];
+  const section = [...NAV].reverse().find((n) => n.href === '/' ? path === '/' : path === n.href || path.startsWith(`${n.href}/`));
+  const detail =
+    err instanceof ValidationError
+      ? html`<p>This page cannot be shown with these values:</p><ul>${err.issues.map(
+          (i) => html`<li><b>${i.path || 'the request'}</b> ${WHERE[i.in] ?? ''}: <span class="error-text">${i.message}</span></li>`,
+        )}</ul>`
+      : html`<p class="error-text">${typeof err === 'string' ? err : err.message}</p>`;
+  const body = html`<h1>${title}</h1>${detail}<p><a href="${section?.href ?? '/'}">Back to ${section ? section.label : 'the overview'}</a></p>`;
+  return reply.code(status).type('text/html; charset=utf-8').send(layout({ title, body, nav: section?.href ?? '/' }).value);
 }
 
 const TITLES: Record<number, string> = { 400: 'bad request', 401: 'unauthorized', 403: 'forbidden', 404: 'not found', 409: 'conflict', 413: 'too large', 415: 'unsupported media type', 501: 'not implemented', 503: 'unavailable' };
@@ -130,13 +141,13 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Pr
     if (!exposed) req.log.error({ err, url: withoutToken(req.url) }, 'request failed');
     const message = exposed ? err.message : 'internal error (see the server log)';
     const title = TITLES[status] ?? (status >= 500 ? 'server error' : 'error');
-    if (wantsHtml(req)) return errorPage(reply, status, title.charAt(0).toUpperCase() + title.slice(1), message);
+    if (wantsHtml(req)) return errorPage(req, reply, status, title.charAt(0).toUpperCase() + title.slice(1), exposed ? err : message);
     return reply.code(status).send({ error: title, message, ...(err instanceof HttpError ? err.details : {}) });
   });
 
   app.setNotFoundHandler((req, reply) => {
     const message = `no such page: ${req.method} ${withoutToken(req.url).split('?')[0]}`;
-    if (wantsHtml(req)) return errorPage(reply, 404, 'Not found', message);
+    if (wantsHtml(req)) return errorPage(req, reply, 404, 'Not found', message);
     return reply.code(404).send({ error: 'not found', message });
   });
 

@@ -121,11 +121,13 @@ export async function listSources(ctx: AppContext, services: Services): Promise<
       articles: count.get(s.id) ?? 0,
       lastArticleAt: lastArticle.get(s.id)?.toISOString() ?? null,
       lastPageAt: lastPage.get(s.id)?.createdAt?.toISOString() ?? null,
-      lastRun: cr
-        ? { runId: cr.runId, at: cr.startedAt, status: cr.status }
-        : lp?.runId
+      // The newer of the last recorded crawl and the last run seen through its pages (a load).
+      lastRun:
+        lp?.runId && lp.runId !== cr?.runId && (!cr?.startedAt || lp.createdAt.toISOString() > cr.startedAt)
           ? { runId: lp.runId, at: lp.createdAt.toISOString(), status: null }
-          : null,
+          : cr
+            ? { runId: cr.runId, at: cr.startedAt, status: cr.status }
+            : null,
       schedule: schedule.get(s.key) ?? null,
     };
   });
@@ -144,11 +146,20 @@ export async function stats(ctx: AppContext) {
 // Runs: the Redis counters of a run, its CrawlRun row when the scheduler records one, and its
 // pages. Runs without a CrawlRun row are found through the pages they brought in (last 7 days).
 
+/** A run's state in one word, the same in the API, the dashboard and `newspipe schedule runs`. */
+export type RunStatus = 'queued' | 'running' | 'finished' | 'failed' | 'skipped';
+
+/** The CrawlRun row's status when there is one; otherwise what the Redis counters say. */
+export function runStatusOf(rowStatus: string | null | undefined, c: RunCounts): RunStatus {
+  if (rowStatus) return rowStatus as RunStatus;
+  return c.pending > 0 ? 'running' : 'finished';
+}
+
 export interface RunSummary {
   runId: string;
   source: string | null;
   trigger: string | null;
-  status: string | null;
+  status: RunStatus;
   startedAt: string | null;
   finishedAt: string | null;
   lastActivityAt: string | null;
@@ -172,7 +183,7 @@ export async function listRuns(ctx: AppContext, services: Services, f: { source?
     ORDER BY max(p."createdAt") DESC
     LIMIT ${f.limit} OFFSET ${f.offset}`;
   const pageRunBy = new Map(pageRuns.map((r) => [r.runId, r]));
-  const rows: Omit<RunSummary, 'counts'>[] = [
+  const rows: (Omit<RunSummary, 'counts' | 'status'> & { status: string | null })[] = [
     ...crawlRuns.map((r) => {
       const p = pageRunBy.get(r.runId);
       return {
@@ -190,11 +201,13 @@ export async function listRuns(ctx: AppContext, services: Services, f: { source?
   rows.sort((a, b) => (b.lastActivityAt ?? b.startedAt ?? '').localeCompare(a.lastActivityAt ?? a.startedAt ?? ''));
   const limited = rows.slice(0, f.limit);
   const counts = await Promise.all(limited.map((r) => ctx.runs.counts(r.runId)));
-  return limited.map((r, i) => ({ ...r, counts: counts[i] }));
+  return limited.map((r, i) => ({ ...r, status: runStatusOf(r.status, counts[i]), counts: counts[i] }));
 }
 
 export interface RunDetail {
   runId: string;
+  status: RunStatus;
+  source: string | null;
   counts: RunCounts;
   /** pending <= 0 after something was queued or counted. */
   done: boolean;
@@ -211,9 +224,17 @@ export async function getRun(ctx: AppContext, services: Services, runId: string)
     services.crawlRuns.getCrawlRun(runId).catch(() => null),
   ]);
   const anyCount = Object.values(counts).some((n) => typeof n === 'number' && n !== 0);
-  if (!anyCount && pages.length === 0 && !crawlRun) return null;
+  if (!anyCount && pages.length === 0 && !crawlRun) {
+    // A run asked for ("run now") but not started by a worker yet.
+    const job = await ctx.queues.crawl.getJob(`run-${runId}`);
+    if (!job || (await job.getState()) === 'unknown') return null;
+    const source = (job.data as { sourceKey?: unknown }).sourceKey;
+    return { runId, status: 'queued', source: typeof source === 'string' ? source : null, counts, done: false, failures, pages: {}, crawlRun: null };
+  }
   return {
     runId,
+    status: runStatusOf(crawlRun?.status, counts),
+    source: crawlRun?.source ?? null,
     counts,
     done: counts.pending <= 0 && anyCount,
     failures,
@@ -234,8 +255,11 @@ export interface FailureGroup {
   last: string;
 }
 
+/** The group of failures without an error text (the SQL in failureGroups spells it too). */
+const NO_REASON = '(no reason recorded)';
+
 export function errorPrefix(error: string | null): string {
-  if (!error) return '(no reason recorded)';
+  if (!error) return NO_REASON;
   const i = error.indexOf(':');
   return (i > 0 ? error.slice(0, i) : error).slice(0, 80).trim();
 }
@@ -277,9 +301,12 @@ export async function failedPages(
   if (f.source) conds.push(Prisma.sql`s.key = ${f.source}`);
   if (f.url) conds.push(Prisma.sql`(p.url = ${f.url} OR p.path = ${f.url})`);
   if (f.prefix) {
-    conds.push(Prisma.sql`(CASE WHEN p.error IS NULL THEN '(no reason recorded)'
-                WHEN position(':' in p.error) > 1 THEN btrim(left(split_part(p.error, ':', 1), 80))
-                ELSE btrim(left(p.error, 80)) END) = ${f.prefix}`);
+    // A group name ("http-status 404") or the start of one ("http-status"), in any case.
+    conds.push(
+      f.prefix === NO_REASON
+        ? Prisma.sql`p.error IS NULL`
+        : Prisma.sql`starts_with(lower(p.error), lower(${f.prefix.trim()}))`,
+    );
   }
   const where = Prisma.join(conds, ' AND ');
   const [[{ n }], rows] = await Promise.all([

@@ -49,6 +49,8 @@ export class RefusedUrlsError extends HttpError {
 /** Why `url` must not be fetched for an outside caller, or null when it may. */
 export async function refusal(ctx: AppContext, url: string, resolveAll?: ResolveAll): Promise<string | null> {
   if (url.length > MAX_URL_LENGTH) return `URL is ${url.length} characters long (limit ${MAX_URL_LENGTH})`;
+  // Two URLs on one line, or a space the URL parser would quietly encode.
+  if (/^https?:\/\/\S*\s/i.test(url.trim())) return 'contains white space: give one URL per line, and a space inside a URL as %20';
   try {
     await assertPublicUrl(url.trim(), { allowPrivate: ctx.config.NEWSPIPE_ALLOW_PRIVATE_URLS, resolveAll });
     normalizeUrl(url);

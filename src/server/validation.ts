@@ -2,6 +2,7 @@
 // Fastify validator compiler) and the OpenAPI description (through z.toJSONSchema).
 import { z } from 'zod';
 import type { FastifySchemaCompiler } from 'fastify';
+import { intFrom } from '../config.js';
 
 /** An error with an HTTP status and a message meant for the client. */
 export class HttpError extends Error {
@@ -28,14 +29,22 @@ export class ValidationError extends HttpError {
   }
 }
 
-export function issuesOf(part: string, error: z.ZodError): Issue[] {
-  return error.issues.map((i) => ({ in: part, path: i.path.map(String).join('.'), message: i.message }));
+/** Zod's issues as client-facing ones; an unknown parameter is named, with the ones allowed. */
+export function issuesOf(part: string, error: z.ZodError, schema?: z.ZodType): Issue[] {
+  const allowed = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+  return error.issues.flatMap((i) => {
+    const path = i.path.map(String).join('.');
+    if (i.code !== 'unrecognized_keys') return [{ in: part, path, message: i.message }];
+    const known = allowed.length ? `; known: ${allowed.join(', ')}` : '';
+    const what = part === 'body' || part === 'form' ? 'field' : 'parameter';
+    return i.keys.map((k) => ({ in: part, path: path ? `${path}.${k}` : k, message: `unknown ${what}${known}` }));
+  });
 }
 
 /** Validates `data` against `schema`; throws ValidationError (400) naming every bad field. */
 export function parseWith<T extends z.ZodType>(schema: T, data: unknown, part = 'query'): z.output<T> {
   const r = schema.safeParse(data);
-  if (!r.success) throw new ValidationError(issuesOf(part, r.error));
+  if (!r.success) throw new ValidationError(issuesOf(part, r.error, schema));
   return r.data;
 }
 
@@ -56,7 +65,7 @@ export const zodValidatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, h
   const part = httpPart === 'querystring' ? 'query' : (httpPart ?? 'request');
   return (data: unknown) => {
     const r = zs.safeParse(data);
-    return r.success ? { value: r.data } : { error: new ValidationError(issuesOf(part, r.error)) };
+    return r.success ? { value: r.data } : { error: new ValidationError(issuesOf(part, r.error, zs)) };
   };
 };
 
@@ -89,6 +98,6 @@ export const runIdSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 
 
 /** `limit` (1..max, default def) and `offset` query parameters. */
 export const pageParams = (max: number, def: number) => ({
-  limit: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1).max(max).default(def),
-  offset: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0).max(1_000_000).default(0),
+  limit: intFrom(1, max).default(def),
+  offset: intFrom(0, 1_000_000).default(0),
 });

@@ -60,7 +60,14 @@ export async function finishCrawlRun(
     where: { id, status: 'running' },
     data: { ...(end.counts ?? {}), status: end.status, error: end.error ?? null, finishedAt: new Date() },
   });
-  return res.count > 0;
+  if (res.count === 0) return false;
+  // A crawl of URLs without --source belongs to a source when all its pages do: it is then that
+  // source's last run like a scheduled one.
+  await db.$executeRaw`
+    UPDATE "CrawlRun" r SET "sourceId" = p.sid
+    FROM (SELECT min("sourceId") AS sid FROM "Page" WHERE "runId" = ${id} HAVING count(DISTINCT "sourceId") = 1 AND count(*) = count("sourceId")) p
+    WHERE r.id = ${id} AND r."sourceId" IS NULL`;
+  return true;
 }
 
 export async function setRechecked(db: Db, id: string, rechecked: number): Promise<void> {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ServerEnv } from '../app.js';
 import { getArticle, searchArticles } from '../data.js';
-import { endOf, HttpError, isoDateOrTime, sourceKey, startOf, textParam, zodSchema } from '../validation.js';
+import { endOf, HttpError, isoDateOrTime, pageParams, sourceKey, startOf, textParam, zodSchema } from '../validation.js';
 
 export const MAX_PAGE = 100;
 
@@ -14,8 +14,7 @@ export const articleQuerySchema = z
     source: sourceKey.optional().describe('source key'),
     since: isoDateOrTime.optional().describe('published at or after (YYYY-MM-DD or ISO date-time)'),
     until: isoDateOrTime.optional().describe('published at or before (a date means the end of that day, UTC)'),
-    limit: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1).max(MAX_PAGE).default(20),
-    offset: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0).max(1_000_000).default(0),
+    ...pageParams(MAX_PAGE, 20),
   })
   .strict()
   .refine((v) => !v.since || !v.until || startOf(v.since)! <= endOf(v.until)!, { message: 'since must not be after until', path: ['since'] });

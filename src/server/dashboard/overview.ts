@@ -74,7 +74,8 @@ export const overviewPage: FastifyPluginAsync<{ env: ServerEnv }> = async (app, 
     const input = parseWith(
       enqueueBodySchema,
       {
-        urls: urlsText.split(/\s+/).filter(Boolean),
+        // One URL per line: a space inside a line belongs to its URL (the validator names it).
+        urls: urlsText.split(/\r?\n/).map((l) => l.trim()).filter(Boolean),
         source: field(form, 'source') || undefined,
         depth: field(form, 'depth') ? Number(field(form, 'depth')) : undefined,
         refresh: field(form, 'refresh') === 'on' || field(form, 'refresh') === '1',

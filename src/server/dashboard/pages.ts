@@ -1,12 +1,12 @@
 // GET /pages/failed: failed Page rows grouped by the start of their error, every failure listed
 // (a URL that failed three times shows three rows, with its count). GET /pages/:id: one page's
 // record and a sanitised preview of what was archived.
-import { z } from 'zod';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ServerEnv } from '../app.js';
 import { failedPages, failureGroups } from '../data.js';
 import { externalLink, fmtDate, fmtNumber, html, paragraphs, qs, sanitize } from '../html.js';
 import { parseWith } from '../validation.js';
+import { intFrom } from '../../config.js';
 import { failedQuerySchema } from '../api/pages.js';
 import { decodeBody, decodeWith } from '../../fetch/charset.js';
 import { decompressContent } from '../../store/pages.js';
@@ -60,7 +60,7 @@ export const pagesPage: FastifyPluginAsync<{ env: ServerEnv }> = async (app, { e
   });
 
   app.get('/pages/:id', async (req, reply) => {
-    const id = parseWith(z.coerce.number().int().min(1).max(2 ** 31 - 1), (req.params as { id: string }).id, 'path');
+    const id = parseWith(intFrom(1, 2 ** 31 - 1), (req.params as { id: string }).id, 'path');
     const page = await ctx.db.page.findUnique({ where: { id }, include: { source: { select: { key: true } }, content: true } });
     if (!page) return sendPage(reply, { title: 'Page not found', body: html`<h1>Not found</h1><p>No page #${id}.</p>`, nav: '/pages/failed' }, 404);
     let preview = html`<p class="muted">No content archived for this page.</p>`;

@@ -1,7 +1,7 @@
 // GET /runs (recent runs) and GET /runs/:runId (counters, failures, pages; reloads while pending).
 import type { FastifyPluginAsync } from 'fastify';
 import type { ServerEnv } from '../app.js';
-import { getRun, listRuns } from '../data.js';
+import { getRun, listRuns, type RunStatus } from '../data.js';
 import type { RunCounts } from '../../queues/runs.js';
 import { fmtDate, fmtNumber, html, qs, type SafeHtml } from '../html.js';
 import { parseWith, runIdSchema } from '../validation.js';
@@ -15,12 +15,9 @@ export function runCounters(c: RunCounts): SafeHtml {
   return parts.length ? html`${parts.map((p) => html`${p} `)}` : html`<span class="muted">no counters (expired or nothing queued)</span>`;
 }
 
-/** The CrawlRun status when there is one, else what the counters say. */
-export function runStatus(status: string | null, c: RunCounts): SafeHtml {
-  if (status) return badge(status, status === 'failed' ? 'bad' : status === 'running' ? 'warn' : status === 'finished' ? 'ok' : '');
-  if (c.pending > 0) return badge('in progress', 'warn');
-  if (c.queued > 0 || c.total > 0) return badge('done', 'ok');
-  return html`<span class="muted">—</span>`;
+/** A run's status as a badge (data.ts's runStatusOf gives the word). */
+export function runStatus(status: RunStatus): SafeHtml {
+  return badge(status, status === 'failed' ? 'bad' : status === 'finished' ? 'ok' : status === 'skipped' ? '' : 'warn');
 }
 
 export const runsPage: FastifyPluginAsync<{ env: ServerEnv }> = async (app, { env }) => {
@@ -42,7 +39,7 @@ export const runsPage: FastifyPluginAsync<{ env: ServerEnv }> = async (app, { en
               <td class="mono"><a href="/runs/${r.runId}">${r.runId}</a></td>
               <td>${r.source ? html`<a href="/runs${qs({ source: r.source })}">${r.source}</a>` : '—'}</td>
               <td>${r.trigger ?? '—'}</td>
-              <td>${runStatus(r.status, r.counts)}</td>
+              <td>${runStatus(r.status)}</td>
               <td class="nowrap">${fmtDate(r.startedAt)}</td>
               <td class="nowrap">${fmtDate(r.finishedAt ?? r.lastActivityAt)}</td>
               <td class="num">${fmtNumber(r.pages)}</td>
@@ -64,10 +61,13 @@ export const runsPage: FastifyPluginAsync<{ env: ServerEnv }> = async (app, { en
       return sendPage(reply, { title: 'Run not found', body: html`<h1>Run ${runId}</h1><p>Nothing is known about this run (counters are kept 7 days).</p>`, nav: '/runs' }, 404);
     }
     const queuedNow = Number((req.query as { queued?: string }).queued);
-    const inProgress = run.counts.pending > 0;
+    const inProgress = run.status === 'queued' || run.status === 'running';
     const cr = run.crawlRun;
     const body = html`
-      <h1>Run <span class="mono">${run.runId}</span> ${inProgress ? badge('in progress', 'warn') : run.done ? badge('done', 'ok') : ''}</h1>
+      <h1>Run <span class="mono">${run.runId}</span> ${runStatus(run.status)}</h1>
+      ${run.status === 'queued'
+        ? html`<p class="muted">Queued${run.source ? html` for <b>${run.source}</b>` : ''}: it starts when a worker takes it (<span class="mono">newspipe start</span> or <span class="mono">newspipe work</span> must be running). This page reloads until then.</p>`
+        : ''}
       ${Number.isFinite(queuedNow) && (req.query as { queued?: string }).queued !== undefined
         ? html`<p class="flash ok">Queued ${fmtNumber(queuedNow)} URL(s). ${inProgress ? 'This page reloads until the run is done.' : ''}</p>`
         : ''}

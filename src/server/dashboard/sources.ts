@@ -2,7 +2,8 @@
 // source now and to pause/resume its schedule (POST /sources/:key/run|pause|resume).
 import type { FastifyPluginAsync } from 'fastify';
 import type { ServerEnv } from '../app.js';
-import { listSources } from '../data.js';
+import { listSources, type RunStatus } from '../data.js';
+import { runStatus } from './runs.js';
 import { externalLink, fmtDate, fmtNumber, html, qs } from '../html.js';
 import { parseWith, sourceKey } from '../validation.js';
 import { badge, checkCsrf, csrfField, sendPage, type FormBody } from './common.js';
@@ -36,7 +37,7 @@ export const sourcesPage: FastifyPluginAsync<{ env: ServerEnv }> = async (app, {
             <td class="wrap">${externalLink(s.baseUrl)}</td>
             <td>${s.parserProfile}<br><span class="muted">${s.timezone}</span></td>
             <td>${scheduleCell(s.schedule)}</td>
-            <td class="nowrap">${s.lastRun ? html`<a class="mono" href="/runs/${s.lastRun.runId}">${s.lastRun.runId}</a><br><span class="muted">${fmtDate(s.lastRun.at)}</span>${s.lastRun.status ? html` ${badge(s.lastRun.status)}` : ''}` : html`<span class="muted">never</span>`}</td>
+            <td class="nowrap">${s.lastRun ? html`<a class="mono" href="/runs/${s.lastRun.runId}">${s.lastRun.runId}</a><br><span class="muted">${fmtDate(s.lastRun.at)}</span>${s.lastRun.status ? html` ${runStatus(s.lastRun.status as RunStatus)}` : ''}` : html`<span class="muted">never</span>`}</td>
             <td class="nowrap">${fmtDate(s.lastArticleAt)}</td>
             <td class="num"><a href="/articles${qs({ source: s.key })}">${fmtNumber(s.articles)}</a></td>
             <td class="nowrap">
