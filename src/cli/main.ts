@@ -24,7 +24,13 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .option('--verbose', 'on failure, show the stack trace as well as the one-line reason')
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 the work was done; 1 bad arguments or configuration, or Postgres/Redis unreachable\n' +
+        '(one line on stderr); 2 the run did not get its work done (every URL or file failed, a failed\n' +
+        'scheduled run, queue state lost, URLs held by another crawl).',
+    );
   for (const m of [migrate, work, load, crawl, articles, parse, reparse, stats, sources, schedule, start, serve]) m.register(program);
   return program;
 }

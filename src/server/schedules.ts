@@ -6,29 +6,10 @@
 import type { AppContext } from '../runtime/context.js';
 import { seedRun } from '../frontier/frontier.js';
 import { HttpError } from './validation.js';
+import type { ScheduleInfo } from '../schedule/service.js';
+import type { CrawlRunInfo } from '../store/runs.js';
 
-export interface ScheduleInfo {
-  /** Source key; one schedule per source. */
-  source: string;
-  /** As declared in the sources file: `every: 30m` or `cron` (+ `tz`). */
-  every: string | null;
-  cron: string | null;
-  tz: string | null;
-  /** The source is enabled in the sources file. */
-  enabled: boolean;
-  /** Paused by an operator (a paused schedule does not fire; "run now" still works). */
-  paused: boolean;
-  /** Next firing (ISO), when the scheduler knows it. */
-  nextRunAt: string | null;
-  /** The last run the scheduler started for this source. */
-  lastRunId: string | null;
-  lastRunAt: string | null;
-  /**
-   * `active`: registered with the scheduler; `paused`; `declared`: in the sources file but not
-   * registered (scheduler not running, or source disabled).
-   */
-  state: 'active' | 'paused' | 'declared';
-}
+export type { ScheduleInfo, CrawlRunInfo };
 
 export interface ScheduleService {
   listSchedules(): Promise<ScheduleInfo[]>;
@@ -36,20 +17,6 @@ export interface ScheduleService {
   runNow(source: string): Promise<{ runId: string }>;
   pause(source: string): Promise<ScheduleInfo>;
   resume(source: string): Promise<ScheduleInfo>;
-}
-
-export interface CrawlRunInfo {
-  runId: string;
-  source: string | null;
-  /** What started it: `schedule`, `api`, `cli`, `dashboard`, ... */
-  trigger: string | null;
-  /** `running`, `finished`, `failed`, `cancelled`, ... */
-  status: string | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  /** Final counters when the run finished (same names as the Redis run counters). */
-  counts: Record<string, number> | null;
-  error: string | null;
 }
 
 export interface CrawlRunService {
@@ -93,7 +60,7 @@ export function declaredScheduleService(ctx: AppContext): ScheduleService {
         if (!s || (!s.every && !s.cron)) return [];
         return [{
           source: r.key, every: s.every ?? null, cron: s.cron ?? null, tz: s.tz ?? null, enabled: r.enabled,
-          paused: (r as { paused?: unknown }).paused === true, nextRunAt: null, lastRunId: null, lastRunAt: null,
+          paused: (r as { paused?: unknown }).paused === true, nextRunAt: null, lastRunId: null, lastRunAt: null, lastRunStatus: null, lastRun: null,
           state: (r as { paused?: unknown }).paused === true ? 'paused' : 'declared',
         }];
       });

@@ -286,7 +286,7 @@ describe('sources, schedules, runs, stats', () => {
   it('schedule routes call the ScheduleService they are given', async () => {
     const calls: string[] = [];
     const info = (source: string, paused: boolean): ScheduleInfo => ({
-      source, every: '1h', cron: null, tz: null, enabled: true, paused, nextRunAt: null, lastRunId: null, lastRunAt: null, state: paused ? 'paused' : 'active',
+      source, every: '1h', cron: null, tz: null, enabled: true, paused, nextRunAt: null, lastRunId: null, lastRunAt: null, lastRunStatus: null, lastRun: null, state: paused ? 'paused' : 'active',
     });
     const fake: ScheduleService = {
       listSchedules: async () => [info('fake', false)],

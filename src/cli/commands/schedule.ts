@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { CliError, parseIntOption, Progress, withContext } from '../shared.js';
+import { CliError, EXIT_INCOMPLETE, parseIntOption, Progress, requireSource, withContext } from '../shared.js';
 import { listSchedules, pause, resume, runNow, ScheduleError, type ScheduleInfo } from '../../schedule/service.js';
 import { getCrawlRun, listCrawlRuns, type CrawlRunWithSource } from '../../store/runs.js';
 import { startWorkers } from '../../runtime/workers.js';
@@ -65,6 +65,7 @@ export function register(program: Command) {
     .option('--local', 'work the run in this process (crawl, fetch and parse workers) instead of running workers; implies --wait')
     .action(async (source: string, opts: { wait?: boolean; local?: boolean }) => {
       await withContext(async (ctx) => {
+        await requireSource(ctx, source);
         const workers = opts.local ? startWorkers(ctx, [QUEUE.crawl, QUEUE.fetch, QUEUE.parse]) : null;
         try {
           const r = await orCli(runNow(ctx, source, 'manual'));
@@ -72,7 +73,7 @@ export function register(program: Command) {
           if (opts.wait || opts.local) {
             const row = await waitForCrawlRun(ctx, r.runId);
             console.log(runLine(row));
-            if (row.status === 'failed') process.exitCode = 1;
+            if (row.status === 'failed') throw new CliError(`run ${r.runId} failed: ${row.error ?? 'see the log'}`, EXIT_INCOMPLETE);
           }
         } finally {
           await workers?.close();
@@ -85,6 +86,7 @@ export function register(program: Command) {
     .argument('<source>', 'source key')
     .action(async (source: string) => {
       await withContext(async (ctx) => {
+        await requireSource(ctx, source);
         const s = await orCli(pause(ctx, source));
         console.log(`${s.source}: paused (${when(s)})`);
       });
@@ -95,6 +97,7 @@ export function register(program: Command) {
     .argument('<source>', 'source key')
     .action(async (source: string) => {
       await withContext(async (ctx) => {
+        await requireSource(ctx, source);
         const s = await orCli(resume(ctx, source));
         console.log(`${s.source}: ${s.state}${s.nextRunAt ? `, next run ${s.nextRunAt}` : ''} (${when(s)})`);
       });
