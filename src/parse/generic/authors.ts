@@ -5,7 +5,8 @@
 
 import type { Element } from 'domhandler';
 import { textOf, walkElements } from './dom.js';
-import { collapse, decodeEntities } from './text.js';
+import { collapse } from './text.js';
+import { decodeEntities } from '../entities.js';
 import { looksLikeUrl } from './url.js';
 
 const AUTHOR_JUNK =

@@ -10,7 +10,8 @@ import { textOf } from './dom.js';
 import { dateFromUrl, parseDate } from './dates.js';
 import { deref, jsonString, jsonStrings, readJsonLd, type JsonLdResult, type JsonObject } from './jsonld.js';
 import type { PageInfo, TimeEl } from './page-info.js';
-import { collapse, decodeEntities } from './text.js';
+import { collapse } from './text.js';
+import { decodeEntities } from '../entities.js';
 import { absoluteUrl, looksLikeUrl } from './url.js';
 
 export type { Heading, PageInfo } from './page-info.js';

@@ -2,6 +2,7 @@
 // regexes, so a hostile page cannot stall a worker (BullMQ drops locks of blocked workers).
 
 import { isJsWhitespace } from '../chars.js';
+import { decodeEntities } from '../entities.js';
 
 // Whitespace is what \s matches: NBSP, the U+2000 spaces, U+3000 and BOM among others;
 // zero-width characters (and the soft hyphen) are not whitespace for \s, so they are removed
@@ -46,36 +47,6 @@ export const isKept = (c: number) => !isJsWhitespace(c) && !isZeroWidth(c);
 
 function isZeroWidth(c: number): boolean {
   return c === 0x200b || c === 0x200c || c === 0x200d || c === 0x2060 || c === 0xad;
-}
-
-const NAMED: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', ndash: '\u2013',
-  mdash: '\u2014', lsquo: '\u2018', rsquo: '\u2019', ldquo: '\u201c', rdquo: '\u201d',
-  hellip: '\u2026', laquo: '\u00ab', raquo: '\u00bb', copy: '\u00a9', reg: '\u00ae',
-  trade: '\u2122', middot: '\u00b7', bull: '\u2022', eacute: '\u00e9', egrave: '\u00e8',
-  aacute: '\u00e1', agrave: '\u00e0', iacute: '\u00ed', oacute: '\u00f3', uacute: '\u00fa',
-  ntilde: '\u00f1', ccedil: '\u00e7', uuml: '\u00fc', ouml: '\u00f6', auml: '\u00e4',
-  szlig: '\u00df', euro: '\u20ac', pound: '\u00a3',
-};
-
-/**
- * Decode HTML character references in text that did not go through the HTML parser
- * (JSON-LD strings often carry `&amp;` or `&#8217;`). Unknown names are kept as written.
- */
-export function decodeEntities(s: string): string {
-  if (s.indexOf('&') < 0) return s;
-  return s.replace(/&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z][a-z0-9]{1,31});/gi, (m, ref: string) => {
-    if (ref[0] === '#') {
-      const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-      if (!Number.isFinite(code) || code <= 0 || code > 0x10ffff) return m;
-      try {
-        return String.fromCodePoint(code);
-      } catch {
-        return m;
-      }
-    }
-    return NAMED[ref.toLowerCase()] ?? m;
-  });
 }
 
 /**

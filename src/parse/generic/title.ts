@@ -7,7 +7,8 @@
 import type { FieldOrigin } from '../types.js';
 import type { Element } from 'domhandler';
 import type { Heading } from './page-info.js';
-import { collapse, containment, decodeEntities, normKey, wordList } from './text.js';
+import { collapse, containment, normKey, wordList } from './text.js';
+import { decodeEntities } from '../entities.js';
 
 export interface TitleChoice {
   value: string;

@@ -11,7 +11,6 @@
 // scanner of our own, nesting bounded): no CSS selectors are needed, and walking the tree
 // iteratively keeps deep or malformed pages safe.
 
-import { parseDocument } from 'htmlparser2';
 import { attribute, mayHaveAttribute, parseLightDocument, textContent, type IndexedElement } from '../light-dom.js';
 
 export { textContent };
@@ -87,15 +86,6 @@ export function textKeyIs(s: string, key: string): boolean {
     if (charCodeAt.call(key, j++) !== c) return false;
   }
   return j === key.length;
-}
-
-const ENTITY_RE = /&(?:#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);/i;
-
-/** Decode HTML character references left in a string (JSON-LD values, double-encoded metas). */
-export function decodeEntities(s: string): string {
-  if (!ENTITY_RE.test(s)) return s;
-  const doc = parseDocument(`<x>${s.replace(/</g, '&lt;')}</x>`, { decodeEntities: true });
-  return textContent(doc);
 }
 
 export function isElement(n: AnyNode | null | undefined): n is Element {

@@ -19,10 +19,11 @@
 import { ParseError, type FieldOrigin, type ParseContext, type ParsedArticle, type ParsedLink } from '../types.js';
 import { isoDay, isValidTimeZone, monthNumber, zonedTimeToUtc, zoneOffsetMinutes } from '../time.js';
 import {
-  buildPageView, contains, decodeEntities, normText, textKey, textKeyIs,
+  buildPageView, contains, normText, textKey, textKeyIs,
   type AnchorInfo, type Element, type Line, type PageView,
 } from './html-lines.js';
 import { NestingTooDeep } from '../light-dom.js';
+import { decodeEntities } from '../entities.js';
 import type { AnyNode } from 'domhandler';
 
 export const ISLAM_TIMES_BASE_URL = 'https://www.islamtimes.org';
