@@ -18,6 +18,8 @@ export function parseJsonLoose(raw: string): unknown {
   if (!s) return undefined;
   s = s.replace(/^\s*(?:<!--|\/\/\s*<!\[CDATA\[|<!\[CDATA\[|\/\*\s*<!\[CDATA\[\s*\*\/)/, '');
   s = s.replace(/(?:-->|\/\/\s*\]\]>|\]\]>|\/\*\s*\]\]>\s*\*\/)\s*$/, '').trim();
+  // A statement's semicolon after the object (`{...};`).
+  s = s.replace(/;\s*$/, '');
   try {
     return JSON.parse(s);
   } catch {

@@ -24,6 +24,7 @@ import {
 } from './html-lines.js';
 import { NestingTooDeep } from '../light-dom.js';
 import { decodeEntities } from '../entities.js';
+import { parseJsonLoose } from '../generic/jsonld.js';
 import type { AnyNode } from 'domhandler';
 
 export const ISLAM_TIMES_BASE_URL = 'https://www.islamtimes.org';
@@ -348,26 +349,6 @@ function stripTitleSite(title: string, siteName: string | null): string {
 // JSON-LD
 
 type Obj = Record<string, unknown>;
-
-function parseJsonLoose(src: string): unknown {
-  let t = src.trim()
-    .replace(/^<!--/, '').replace(/-->$/, '')
-    .replace(/^\s*(?:\/\/\s*|\/\*\s*)?<!\[CDATA\[(?:\s*\*\/)?/, '')
-    .replace(/(?:\/\/\s*|\/\*\s*)?\]\]>(?:\s*\*\/)?\s*$/, '')
-    .trim()
-    .replace(/;\s*$/, '');
-  if (!t) return undefined;
-  try {
-    return JSON.parse(t);
-  } catch {
-    t = t.replace(/[\u0000-\u001f]+/g, ' ').replace(/,\s*([}\]])/g, '$1');
-    try {
-      return JSON.parse(t);
-    } catch {
-      return undefined;
-    }
-  }
-}
 
 function typesOf(o: Obj): string[] {
   const t = o['@type'];
