@@ -75,7 +75,8 @@ function scanText(s: string): number {
   return n * 8 + (clean ? CLEAN : 0) + (s.charCodeAt(0) === 32 ? SPACE_FIRST : 0) + (last >= 0 && s.charCodeAt(last) === 32 ? SPACE_LAST : 0);
 }
 
-function headingLevelOf(name: string): number {
+/** 1-6 for h1-h6, 0 for any other element name. */
+export function headingLevel(name: string): number {
   return name.length === 2 && name[0] === 'h' && name[1] >= '1' && name[1] <= '6' ? name.charCodeAt(1) - 48 : 0;
 }
 
@@ -88,7 +89,7 @@ export function buildBlocks(root: ParentNode): BlockDoc {
   const hints: number[] = [];
   const isBoundary: boolean[] = [];
   let linkDepth = 0;
-  let headingLevel = 0;
+  let openHeading = 0;
   let headingDepth = 0;
   let liDepth = 0;
   let buf: string[] = [];
@@ -118,7 +119,7 @@ export function buildBlocks(root: ParentNode): BlockDoc {
         text, chars, linkChars,
         owner: boundary.length ? boundary[boundary.length - 1] : -1,
         hintEl: hints.length ? hints[hints.length - 1] : -1,
-        heading: headingDepth > 0 ? headingLevel : 0,
+        heading: headingDepth > 0 ? openHeading : 0,
         inListItem: liDepth > 0,
       });
     }
@@ -142,7 +143,7 @@ export function buildBlocks(root: ParentNode): BlockDoc {
       if (info.hint !== 0) hints.pop();
       if (name === 'a') linkDepth--;
       else if (name === 'li') liDepth--;
-      else if (headingLevelOf(name)) headingDepth--;
+      else if (headingLevel(name)) headingDepth--;
       open.pop();
       info.end = els.length;
       continue;
@@ -195,10 +196,10 @@ export function buildBlocks(root: ParentNode): BlockDoc {
     if (name === 'a') linkDepth++;
     else if (name === 'li') liDepth++;
     else {
-      const h = headingLevelOf(name);
+      const h = headingLevel(name);
       if (h) {
         headingDepth++;
-        headingLevel = h;
+        openHeading = h;
       }
     }
     open.push(idx);

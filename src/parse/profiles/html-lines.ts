@@ -11,6 +11,7 @@
 // scanner of our own, nesting bounded): no CSS selectors are needed, and walking the tree
 // iteratively keeps deep or malformed pages safe.
 
+import { headingLevel } from '../generic/blocks.js';
 import { attribute, mayHaveAttribute, parseLightDocument, textContent, type IndexedElement } from '../light-dom.js';
 
 export { textContent };
@@ -416,10 +417,6 @@ function kindOf(name: string): number {
     if (kinds.size < 4096) kinds.set(name, k);
   }
   return k;
-}
-
-function headingLevel(name: string): number {
-  return name.length === 2 && name[0] === 'h' && name[1] >= '1' && name[1] <= '6' ? Number(name[1]) : 0;
 }
 
 function insideTag(el: Element, tag: string): boolean {

@@ -25,6 +25,7 @@ import {
 import { NestingTooDeep } from '../light-dom.js';
 import { decodeEntities } from '../entities.js';
 import { parseJsonLoose } from '../generic/jsonld.js';
+import { absoluteUrl } from '../generic/url.js';
 import type { AnyNode } from 'domhandler';
 
 export const ISLAM_TIMES_BASE_URL = 'https://www.islamtimes.org';
@@ -482,22 +483,8 @@ interface Ctx {
 function linkUrl(c: Ctx, href: string | null | undefined): string | null {
   if (!href) return null;
   let u = c.resolved.get(href);
-  if (u === undefined) c.resolved.set(href, (u = resolveHref(href, c.base)));
+  if (u === undefined) c.resolved.set(href, (u = absoluteUrl(href, c.base, { link: true })));
   return u;
-}
-
-function resolveHref(href: string | null | undefined, base: string): string | null {
-  if (!href) return null;
-  const h = href.trim();
-  if (!h || h.startsWith('#') || /^(?:javascript|mailto|tel|data|about|sms|whatsapp|tg):/i.test(h)) return null;
-  try {
-    const u = new URL(h, base);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
-    u.hash = '';
-    return u.href;
-  } catch {
-    return null;
-  }
 }
 
 function linkKey(url: string): string {
@@ -595,11 +582,11 @@ function parseInner(input: unknown, ctx: ParseContext): ParsedArticle {
   const canonicalRaw = hm.links.get('canonical')?.[0] ?? null;
   const ogUrlRaw = metaFirst('og:url')?.value ?? null;
   const ldUrlRaw = ld ? jUrl(ld.url) ?? jUrl(ld.mainEntityOfPage) : null;
-  const canonical = resolveHref(canonicalRaw, absCtx);
-  const ogUrl = resolveHref(ogUrlRaw, absCtx);
-  const ldUrl = resolveHref(ldUrlRaw, absCtx);
+  const canonical = absoluteUrl(canonicalRaw, absCtx, { link: true });
+  const ogUrl = absoluteUrl(ogUrlRaw, absCtx, { link: true });
+  const ldUrl = absoluteUrl(ldUrlRaw, absCtx, { link: true });
   const docUrl = pageUrl ?? canonical ?? ogUrl ?? ldUrl;
-  const base = resolveHref(hm.baseHref, docUrl ?? absCtx) ?? docUrl ?? ISLAM_TIMES_BASE_URL + '/';
+  const base = absoluteUrl(hm.baseHref, docUrl ?? absCtx, { link: true }) ?? docUrl ?? ISLAM_TIMES_BASE_URL + '/';
   const c: Ctx = { view, lines, base, tz, warnings, resolved: new Map() };
 
   // ---- story code
@@ -899,7 +886,7 @@ function parseInner(input: unknown, ctx: ParseContext): ParsedArticle {
       [itemprop('image'), 'microdata'],
     ];
     for (const [v, o] of cands) {
-      const u = resolveHref(v ? decodeEntities(v) : null, base);
+      const u = absoluteUrl(v ? decodeEntities(v) : null, base, { link: true });
       if (u) {
         imageUrl = u;
         origins.imageUrl = o;
